@@ -1,0 +1,48 @@
+"""WHOOP's OAuth2 implementation: Home Assistant's, plus what WHOOP's token endpoint expects."""
+
+from typing import Any, override
+
+from homeassistant.components.application_credentials import (
+    AuthImplementation,
+    AuthorizationServer,
+)
+from homeassistant.exceptions import OAuth2TokenRequestConnectionError
+
+from .const import whoop_base_url
+
+from .whoop_api import OAUTH_AUTHORIZE_PATH, OAUTH_TOKEN_PATH, OFFLINE_SCOPE
+
+
+def authorization_server() -> AuthorizationServer:
+    """Return WHOOP's authorize and token URLs (the sandbox's in development)."""
+    return AuthorizationServer(
+        authorize_url=f"{whoop_base_url()}{OAUTH_AUTHORIZE_PATH}",
+        token_url=f"{whoop_base_url()}{OAUTH_TOKEN_PATH}",
+    )
+
+
+class WhoopOAuth2Implementation(AuthImplementation):
+    """Refresh with ``scope=offline``, as WHOOP documents, so a new refresh token is issued.
+
+    WHOOP rotates refresh tokens: each refresh invalidates the previous one. Home Assistant's
+    OAuth2Session serialises refreshes under a lock and there is exactly one session per entry
+    (see whoop_setup.py), so a refresh token is never spent twice.
+    """
+
+    @override
+    async def _async_refresh_token(self, token: dict[str, Any]) -> dict[str, Any]:
+        new_token = await self._token_request(
+            {
+                "grant_type": "refresh_token",
+                "refresh_token": token["refresh_token"],
+                "scope": OFFLINE_SCOPE,
+            }
+        )
+        if not new_token.get("access_token"):
+            # Merging an answer without a token would keep the dead one with a fresh expiry.
+            raise OAuth2TokenRequestConnectionError(domain=self.service_domain)
+        if set(str(new_token.get("scope", "")).split()) <= {OFFLINE_SCOPE}:
+            # The answer to a scope=offline refresh may name only that scope; what the member
+            # granted is still what the authorization said, and entities are built from it.
+            new_token.pop("scope", None)
+        return {**token, **new_token}

@@ -1,0 +1,152 @@
+"""Set up a WHOOP account entry: one token holder, one client, a coordinator per granted family."""
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.config_entry_oauth2_flow import (
+    OAuth2Session,
+    async_get_config_entry_implementation,
+)
+
+from .const import DOMAIN, whoop_base_url
+from .coordinator import (
+    BodyCoordinator,
+    RecoveryCoordinator,
+    SleepCoordinator,
+    StrainCoordinator,
+    WhoopCoordinator,
+    WorkoutCoordinator,
+)
+from .scopes import DataFamily, granted_families
+from .token_provider import WhoopTokenProvider
+from .whoop_api import WhoopClient
+
+PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+
+
+@dataclass
+class WhoopRuntimeData:
+    """What a WHOOP account entry holds while loaded."""
+
+    client: WhoopClient
+    tokens: WhoopTokenProvider
+    coordinators: dict[DataFamily, WhoopCoordinator[Any]]
+
+
+type WhoopConfigEntry = ConfigEntry[WhoopRuntimeData]
+
+
+def _build_coordinators(
+    hass: HomeAssistant,
+    entry: ConfigEntry,
+    client: WhoopClient,
+    tokens: WhoopTokenProvider,
+    families: set[DataFamily],
+) -> dict[DataFamily, WhoopCoordinator[Any]]:
+    coordinators: list[WhoopCoordinator[Any]] = []
+    strain = None
+    if DataFamily.STRAIN in families:
+        strain = StrainCoordinator(hass, entry, client, tokens)
+        coordinators.append(strain)
+    if DataFamily.RECOVERY in families:
+        coordinators.append(
+            RecoveryCoordinator(hass, entry, client, tokens, strain=strain)
+        )
+    if DataFamily.SLEEP in families:
+        coordinators.append(
+            SleepCoordinator(
+                hass,
+                entry,
+                client,
+                tokens,
+                strain=strain,
+                recovery_leads=DataFamily.RECOVERY in families,
+            )
+        )
+    if DataFamily.WORKOUT in families:
+        coordinators.append(WorkoutCoordinator(hass, entry, client, tokens))
+    if DataFamily.BODY in families:
+        coordinators.append(BodyCoordinator(hass, entry, client, tokens))
+    return {coordinator.family: coordinator for coordinator in coordinators}
+
+
+@callback
+def _link_morning_coordinators(
+    entry: ConfigEntry, coordinators: dict[DataFamily, WhoopCoordinator[Any]]
+) -> None:
+    """Let a new cycle wake the morning families, and a new recovery fetch last night's sleep."""
+    for family in (DataFamily.RECOVERY, DataFamily.SLEEP):
+        coordinator = coordinators.get(family)
+        if isinstance(coordinator, RecoveryCoordinator | SleepCoordinator) and (
+            DataFamily.STRAIN in coordinators
+        ):
+            entry.async_on_unload(coordinator.async_follow_strain())
+
+    recovery = coordinators.get(DataFamily.RECOVERY)
+    sleep = coordinators.get(DataFamily.SLEEP)
+    if recovery is None or sleep is None:
+        return
+    last_seen: list[object] = [_recovery_key(recovery)]
+
+    @callback
+    def _recovery_updated() -> None:
+        key = _recovery_key(recovery)
+        if key != last_seen[0]:
+            last_seen[0] = key
+            entry.async_create_background_task(
+                sleep.hass, sleep.async_request_refresh(), "whoop sleep after recovery"
+            )
+
+    entry.async_on_unload(recovery.async_add_listener(_recovery_updated))
+
+
+def _recovery_key(coordinator: WhoopCoordinator[Any]) -> object:
+    latest = coordinator.data.latest if coordinator.data else None
+    if latest is None:
+        return None
+    return (latest.cycle_id, latest.score_state, latest.updated_at)
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Set up a WHOOP account."""
+    implementation = await async_get_config_entry_implementation(hass, entry)
+    # Exactly one OAuth2 session per entry: the one place WHOOP's rotating tokens are refreshed.
+    tokens = WhoopTokenProvider(hass, entry, OAuth2Session(hass, entry, implementation))
+    client = WhoopClient(
+        async_get_clientsession(hass),
+        tokens.async_get_access_token,
+        base_url=whoop_base_url(),
+    )
+    coordinators = _build_coordinators(
+        hass, entry, client, tokens, granted_families(tokens.granted_scopes)
+    )
+    await asyncio.gather(
+        *(c.async_config_entry_first_refresh() for c in coordinators.values())
+    )
+    _link_morning_coordinators(entry, coordinators)
+    entry.runtime_data = WhoopRuntimeData(
+        client=client, tokens=tokens, coordinators=coordinators
+    )
+
+    dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, str(entry.unique_id))},
+        manufacturer="WHOOP",
+        model="WHOOP member",
+        name=entry.title,
+        entry_type=dr.DeviceEntryType.SERVICE,
+        configuration_url="https://app.whoop.com",
+    )
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    return True
+
+
+async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
+    """Unload a WHOOP account."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
