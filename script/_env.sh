@@ -9,6 +9,9 @@ DEBIAN_ROOT="$CACHE_DIR/debian-sid"
 HOST_VENV="$REPO_ROOT/.venv"
 CHROOT_VENV="/opt/venv"            # path inside the Debian root
 REQUIREMENTS="$REPO_ROOT/requirements_test.txt"
+# Environment variables that reach commands run inside the Debian root (which starts from an empty
+# environment): the API base URL overrides, and what CI and pytest read.
+ENV_PASSTHROUGH=(WHOOP_API_URL WHATSAPP_GRAPH_URL CI PYTEST_ADDOPTS HYPOTHESIS_PROFILE WHOOP_E2E)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -61,9 +64,14 @@ run_in_env() {
       (cd "$REPO_ROOT" && PATH="$HOST_VENV/bin:$PATH" VIRTUAL_ENV="$HOST_VENV" "$@")
       ;;
     debian)
+      local passthrough=() name
+      for name in "${ENV_PASSTHROUGH[@]}"; do
+        [[ -v $name ]] && passthrough+=("$name=${!name}")
+      done
       unshare --mount --propagation private -- /bin/bash -c '
         set -e
-        root="$1"; repo="$2"; venv="$3"; shift 3
+        root="$1"; repo="$2"; venv="$3"; count="$4"; shift 4
+        passthrough=("${@:1:$count}"); shift "$count"
         mkdir -p "$root$repo"
         mount --bind "$repo" "$root$repo"
         mount -t proc proc "$root/proc"
@@ -76,9 +84,9 @@ run_in_env() {
           HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
           PATH="$venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
           VIRTUAL_ENV="$venv" PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_DEFAULT_TIMEOUT=180 \
-          ${WHOOP_ENV_PASS:-} \
+          "${passthrough[@]}" \
           /bin/bash -c "cd \"\$0\" && exec \"\$@\"" "$repo" "$@"
-      ' _ "$DEBIAN_ROOT" "$REPO_ROOT" "$CHROOT_VENV" "$@"
+      ' _ "$DEBIAN_ROOT" "$REPO_ROOT" "$CHROOT_VENV" "${#passthrough[@]}" "${passthrough[@]}" "$@"
       ;;
     *)
       die "no development environment yet: run script/setup"

@@ -1,0 +1,8 @@
+"""Fixtures of the Home Assistant level tests."""
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
+    """Let Home Assistant load custom_components/whoop."""
