@@ -1,10 +1,12 @@
 """Coordinators: one per WHOOP data family, each polling at the pace its data changes.
 
 Request budget (WHOOP allows 10,000 requests a day per developer app, shared by a household):
-strain changes all day and is polled every 12 minutes (one request); recovery arrives once in the
-morning, so it is polled every 4 minutes only while today's is awaited and hourly after that; last
-night's sleep is fetched when a new recovery arrives (and hourly for naps); workouts every 30 minutes;
-body measurements every 6 hours. `script/bench` measures the resulting requests per day.
+strain changes all day and is polled every 12 minutes (one request); recovery arrives once a day,
+after the member wakes up, so it is polled hourly for 18 hours after the last one and every 4
+minutes from then until the next arrives; last night's sleep is fetched when a new recovery arrives
+(and hourly, for naps); workouts every 30 minutes; body measurements every 6 hours. A new cycle
+(WHOOP creates it when it detects the night, i.e. after waking) triggers both morning families at
+once. `script/bench` measures the resulting requests per day.
 """
 
 from abc import abstractmethod
@@ -46,8 +48,12 @@ _LOGGER = logging.getLogger(__name__)
 STRAIN_INTERVAL = timedelta(minutes=12)
 AWAITING_TODAY_INTERVAL = timedelta(minutes=4)
 SETTLED_INTERVAL = timedelta(hours=1)
-# A cycle this old without a recovery means the strap was not worn last night: stop hurrying.
-GIVE_UP_AWAITING_AFTER = timedelta(hours=16)
+# Today's record arrives about a day after yesterday's; start looking often well before that, in
+# case the member wakes up earlier than yesterday.
+NEXT_MORNING_AFTER = timedelta(hours=18)
+# No new record this long after the last one: the strap was not worn last night; stop hurrying.
+GIVE_UP_AWAITING_AFTER = timedelta(hours=36)
+MISSED_INTERVAL = timedelta(minutes=30)
 WORKOUT_INTERVAL = timedelta(minutes=30)
 BODY_INTERVAL = timedelta(hours=6)
 # One page of recent sleeps holds last night's sleep and today's naps.
@@ -170,18 +176,18 @@ class StrainCoordinator(WhoopCoordinator[StrainData]):
         return StrainData(current=current, previous=previous)
 
 
-def awaiting_today(
-    record_cycle_id: int | None,
-    record_scored: bool,  # noqa: FBT001 - a plain predicate over two facts
-    current_cycle: Cycle | None,
-    now: datetime,
-) -> bool:
-    """Tell whether today's morning record (recovery or sleep) is still to come."""
-    if current_cycle is None:
-        return True
-    if record_cycle_id == current_cycle.id and record_scored:
-        return False
-    return now - current_cycle.start < GIVE_UP_AWAITING_AFTER
+def morning_interval(record: Recovery | Sleep | None, now: datetime) -> timedelta:
+    """Return how soon to look again for a family scored once a day, in the morning."""
+    if record is None:
+        return MISSED_INTERVAL
+    if record.score_state is ScoreState.PENDING_SCORE:
+        return AWAITING_TODAY_INTERVAL
+    age = now - record.created_at
+    if age < NEXT_MORNING_AFTER:
+        return SETTLED_INTERVAL
+    if age < GIVE_UP_AWAITING_AFTER:
+        return AWAITING_TODAY_INTERVAL
+    return MISSED_INTERVAL
 
 
 class MorningCoordinator[DataT](WhoopCoordinator[DataT]):
@@ -189,68 +195,44 @@ class MorningCoordinator[DataT](WhoopCoordinator[DataT]):
 
     initial_interval = AWAITING_TODAY_INTERVAL
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        entry: ConfigEntry,
-        client: WhoopClient,
-        tokens: WhoopTokenProvider,
-        *,
-        strain: StrainCoordinator | None,
-    ) -> None:
-        """Follow today's cycle through the strain coordinator, when its scope was granted."""
-        super().__init__(hass, entry, client, tokens)
-        self._strain = strain
-        self._known_cycle_id: int | None = None
-
-    def _current_cycle(self) -> Cycle | None:
-        if self._strain is None or self._strain.data is None:
-            return None
-        return self._strain.data.current
-
     @abstractmethod
     def _morning_record(self, data: DataT) -> Recovery | Sleep | None:
         """Return the record whose arrival ends the morning wait."""
 
     @callback
-    def async_follow_strain(self) -> Callable[[], None]:
-        """Refresh at once when a new cycle starts; return the unsubscribe callback."""
+    def async_follow_strain(self, strain: StrainCoordinator) -> Callable[[], None]:
+        """Refresh at once when a new cycle appears; return the unsubscribe callback.
+
+        WHOOP creates the day's cycle when it detects the night, shortly before scoring it.
+        """
+        known_cycle_id = strain.data.current.id if strain.data.current else None
 
         @callback
         def _strain_updated() -> None:
-            cycle = self._current_cycle()
-            if cycle is None or cycle.id == self._known_cycle_id:
+            nonlocal known_cycle_id
+            cycle = strain.data.current if strain.data else None
+            if cycle is None or cycle.id == known_cycle_id:
                 return
-            self._known_cycle_id = cycle.id
+            known_cycle_id = cycle.id
             self.config_entry.async_create_background_task(
                 self.hass, self.async_request_refresh(), f"{self.name} on a new cycle"
             )
 
-        assert self._strain is not None  # noqa: S101 - only called when strain exists
-        current = self._current_cycle()
-        self._known_cycle_id = current.id if current else None
-        return self._strain.async_add_listener(_strain_updated)
-
-    def _next_interval(self, data: DataT, standalone_interval: timedelta) -> timedelta:
-        record = self._morning_record(data)
-        waiting = awaiting_today(
-            record.cycle_id if record else None,
-            record is not None and record.score_state is ScoreState.SCORED,
-            self._current_cycle(),
-            dt_util.utcnow(),
-        )
-        return standalone_interval if waiting else SETTLED_INTERVAL
+        return strain.async_add_listener(_strain_updated)
 
     @override
     async def _async_update_data(self) -> DataT:
         data = await super()._async_update_data()
-        self.update_interval = self._next_interval(data, self._awaiting_interval)
+        interval = morning_interval(self._morning_record(data), dt_util.utcnow())
+        self.update_interval = (
+            interval if self._leads_the_morning else max(interval, SETTLED_INTERVAL)
+        )
         return data
 
     @property
-    @abstractmethod
-    def _awaiting_interval(self) -> timedelta:
-        """Return the interval while today's record is awaited."""
+    def _leads_the_morning(self) -> bool:
+        """Whether this coordinator polls often while today's record is awaited."""
+        return True
 
 
 class RecoveryCoordinator(MorningCoordinator[RecoveryData]):
@@ -265,11 +247,6 @@ class RecoveryCoordinator(MorningCoordinator[RecoveryData]):
     @override
     def _morning_record(self, data: RecoveryData) -> Recovery | None:
         return data.latest
-
-    @property
-    @override
-    def _awaiting_interval(self) -> timedelta:
-        return AWAITING_TODAY_INTERVAL
 
 
 class SleepCoordinator(MorningCoordinator[SleepData]):
@@ -288,11 +265,10 @@ class SleepCoordinator(MorningCoordinator[SleepData]):
         client: WhoopClient,
         tokens: WhoopTokenProvider,
         *,
-        strain: StrainCoordinator | None,
         recovery_leads: bool,
     ) -> None:
         """Poll often in the morning only when no recovery coordinator leads the wait."""
-        super().__init__(hass, entry, client, tokens, strain=strain)
+        super().__init__(hass, entry, client, tokens)
         self._recovery_leads = recovery_leads
 
     @override
@@ -309,8 +285,8 @@ class SleepCoordinator(MorningCoordinator[SleepData]):
 
     @property
     @override
-    def _awaiting_interval(self) -> timedelta:
-        return SETTLED_INTERVAL if self._recovery_leads else AWAITING_TODAY_INTERVAL
+    def _leads_the_morning(self) -> bool:
+        return not self._recovery_leads
 
 
 class WorkoutCoordinator(WhoopCoordinator[WorkoutData]):

@@ -54,7 +54,7 @@ def _whoop_account_diagnostics(entry: WhoopConfigEntry) -> dict[str, Any]:
             "coordinators": {
                 str(family): {
                     "last_update_success": coordinator.last_update_success,
-                    "last_exception": repr(coordinator.last_exception)
+                    "last_exception": str(coordinator.last_exception)
                     if coordinator.last_exception
                     else None,
                     "update_interval_seconds": coordinator.update_interval.total_seconds()

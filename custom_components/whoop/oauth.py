@@ -9,7 +9,6 @@ from homeassistant.components.application_credentials import (
 from homeassistant.exceptions import OAuth2TokenRequestConnectionError
 
 from .const import whoop_base_url
-
 from .whoop_api import OAUTH_AUTHORIZE_PATH, OAUTH_TOKEN_PATH, OFFLINE_SCOPE
 
 

@@ -17,6 +17,7 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 from .const import DOMAIN, whoop_base_url
 from .coordinator import (
     BodyCoordinator,
+    MorningCoordinator,
     RecoveryCoordinator,
     SleepCoordinator,
     StrainCoordinator,
@@ -50,14 +51,10 @@ def _build_coordinators(
     families: set[DataFamily],
 ) -> dict[DataFamily, WhoopCoordinator[Any]]:
     coordinators: list[WhoopCoordinator[Any]] = []
-    strain = None
     if DataFamily.STRAIN in families:
-        strain = StrainCoordinator(hass, entry, client, tokens)
-        coordinators.append(strain)
+        coordinators.append(StrainCoordinator(hass, entry, client, tokens))
     if DataFamily.RECOVERY in families:
-        coordinators.append(
-            RecoveryCoordinator(hass, entry, client, tokens, strain=strain)
-        )
+        coordinators.append(RecoveryCoordinator(hass, entry, client, tokens))
     if DataFamily.SLEEP in families:
         coordinators.append(
             SleepCoordinator(
@@ -65,7 +62,6 @@ def _build_coordinators(
                 entry,
                 client,
                 tokens,
-                strain=strain,
                 recovery_leads=DataFamily.RECOVERY in families,
             )
         )
@@ -81,12 +77,13 @@ def _link_morning_coordinators(
     entry: ConfigEntry, coordinators: dict[DataFamily, WhoopCoordinator[Any]]
 ) -> None:
     """Let a new cycle wake the morning families, and a new recovery fetch last night's sleep."""
+    strain = coordinators.get(DataFamily.STRAIN)
     for family in (DataFamily.RECOVERY, DataFamily.SLEEP):
         coordinator = coordinators.get(family)
-        if isinstance(coordinator, RecoveryCoordinator | SleepCoordinator) and (
-            DataFamily.STRAIN in coordinators
+        if isinstance(coordinator, MorningCoordinator) and isinstance(
+            strain, StrainCoordinator
         ):
-            entry.async_on_unload(coordinator.async_follow_strain())
+            entry.async_on_unload(coordinator.async_follow_strain(strain))
 
     recovery = coordinators.get(DataFamily.RECOVERY)
     sleep = coordinators.get(DataFamily.SLEEP)

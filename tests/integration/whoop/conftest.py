@@ -5,6 +5,12 @@ import time
 from typing import Any
 
 import aiohttp
+from homeassistant.components.application_credentials import (
+    ClientCredential,
+    async_import_client_credential,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from yarl import URL
@@ -15,12 +21,6 @@ from custom_components.whoop.const import (
     ENTRY_TYPE_WHOOP,
     WHOOP_URL_VARIABLE,
 )
-from homeassistant.components.application_credentials import (
-    ClientCredential,
-    async_import_client_credential,
-)
-from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, JOHN
 

@@ -2,13 +2,14 @@
 
 from typing import Any
 
-import pytest
-from yarl import URL
-
-from custom_components.whoop.const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_WHOOP
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
+import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from yarl import URL
+
+from custom_components.whoop.const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_WHOOP
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
 from tests.integration.whoop.conftest import (
@@ -16,8 +17,6 @@ from tests.integration.whoop.conftest import (
     SetUpEntry,
     authorize_on_sandbox,
 )
-
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 pytestmark = pytest.mark.usefixtures("current_request_with_host", "credentials")
 

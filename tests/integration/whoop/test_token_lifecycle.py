@@ -3,11 +3,11 @@
 import asyncio
 import time
 
+from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.whoop.const import DOMAIN
-from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
-from homeassistant.core import HomeAssistant
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
 from tests.integration.whoop.conftest import EntryFactory, SetUpEntry

@@ -1,0 +1,147 @@
+"""WHOOP outages make entities unavailable (never stale), 429 waits as told, cadence follows the day."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import async_fire_time_changed
+
+from custom_components.whoop.coordinator import (
+    AWAITING_TODAY_INTERVAL,
+    MISSED_INTERVAL,
+    SETTLED_INTERVAL,
+)
+from sandbox.app import Sandbox
+from sandbox.whoop import JOHN
+from tests.integration.whoop.conftest import SetUpEntry
+
+RECOVERY = "sensor.john_smith_recovery"
+
+
+def _state(hass: HomeAssistant, entity_id: str) -> str:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+@pytest.mark.parametrize(
+    ("fault", "params"),
+    [
+        ("server_error", {"status": 500}),
+        ("server_error", {"status": 503}),
+        ("malformed_json", {}),
+        ("missing_fields", {}),
+        ("server_error", {"status": 418}),
+    ],
+)
+async def test_a_failing_update_makes_entities_unavailable_then_recovers(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+    fault: str,
+    params: dict[str, object],
+) -> None:
+    entry = await set_up_entry()
+    coordinator = entry.runtime_data.coordinators["recovery"]
+    shown = _state(hass, RECOVERY)
+
+    sandbox.whoop.faults.add(fault, path="/developer/v2/recovery", count=2, **params)
+    await coordinator.async_refresh()
+    await coordinator.async_refresh()
+    assert _state(hass, RECOVERY) == STATE_UNAVAILABLE
+    assert caplog.text.count("Error fetching WHOOP recovery") == 1  # logged once
+
+    await coordinator.async_refresh()
+    assert _state(hass, RECOVERY) == shown
+    assert "Fetching WHOOP recovery (John Smith) data recovered" in caplog.text
+    assert "sandbox-client-secret" not in caplog.text
+
+
+async def test_a_rate_limit_waits_as_long_as_whoop_says(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+) -> None:
+    entry = await set_up_entry()
+    coordinator = entry.runtime_data.coordinators["strain"]
+    sandbox.whoop.faults.add(
+        "rate_limit", path="/developer/v2/cycle", reset_seconds=1800
+    )
+    sandbox.whoop.reset_log()
+
+    await coordinator.async_refresh()
+    assert _state(hass, "sensor.john_smith_day_strain") == STATE_UNAVAILABLE
+    # The usual 12 minutes pass: no request, WHOOP asked for 30.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=13))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sandbox.whoop.request_counts()["GET /developer/v2/cycle"] == 1
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=31))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sandbox.whoop.request_counts()["GET /developer/v2/cycle"] == 2
+    assert _state(hass, "sensor.john_smith_day_strain") != STATE_UNAVAILABLE
+
+
+async def test_slow_answers_within_the_timeout_are_fine(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    entry = await set_up_entry()
+    sandbox.whoop.faults.add("slow", path="/developer/v2/recovery", delay=0.3)
+    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    assert _state(hass, RECOVERY) != STATE_UNAVAILABLE
+
+
+async def test_morning_cadence_follows_the_newest_recovery(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to(datetime(2026, 11, 20, 13, 10, tzinfo=UTC))
+    sandbox.clock.follow(dt_util.utcnow)
+    entry = await set_up_entry()
+    recovery = entry.runtime_data.coordinators["recovery"]
+    sleep = entry.runtime_data.coordinators["sleep"]
+    # Today's recovery just arrived: look again in an hour.
+    assert recovery.update_interval == SETTLED_INTERVAL
+    assert sleep.update_interval == SETTLED_INTERVAL
+
+    # The next morning approaches: look every few minutes for the new one.
+    freezer.move_to(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    await recovery.async_refresh()
+    assert recovery.update_interval == AWAITING_TODAY_INTERVAL
+    assert sleep.update_interval == SETTLED_INTERVAL  # recovery leads the wait
+
+    # Strap not worn for that night: after a day and a half, stop hurrying.
+    sandbox.whoop.mark_not_worn(JOHN.user_id, date(2026, 11, 21))
+    freezer.move_to(datetime(2026, 11, 22, 2, 0, tzinfo=UTC))
+    await recovery.async_refresh()
+    assert recovery.update_interval == MISSED_INTERVAL
+
+
+async def test_a_new_cycle_fetches_recovery_at_once(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to(datetime(2026, 11, 20, 12, 50, tzinfo=UTC))
+    sandbox.clock.follow(dt_util.utcnow)
+    entry = await set_up_entry()
+    strain = entry.runtime_data.coordinators["strain"]
+    freezer.move_to(datetime(2026, 11, 20, 13, 7, tzinfo=UTC))
+    sandbox.whoop.reset_log()
+
+    await (
+        strain.async_refresh()
+    )  # sees the new cycle WHOOP created on detecting the night
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    counts = sandbox.whoop.request_counts()
+    assert counts["GET /developer/v2/recovery"] == 1
+    recovery = sandbox.whoop.records(JOHN.user_id).recoveries[0]
+    assert recovery.score is not None
+    assert float(_state(hass, RECOVERY)) == pytest.approx(recovery.score.recovery_score)

@@ -1,0 +1,44 @@
+"""Diagnostics show the coordinators' state and never a secret or a personal detail."""
+
+import json
+
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+
+from sandbox.app import Sandbox
+from sandbox.whoop import CLIENT_SECRET, JOHN
+from tests.integration.whoop.conftest import SetUpEntry
+
+
+async def test_diagnostics_are_redacted(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    entry = await set_up_entry()
+    sandbox.whoop.faults.add("server_error", path="/developer/v2/activity/workout")
+    await entry.runtime_data.coordinators["workout"].async_refresh()
+    await entry.runtime_data.coordinators["recovery"].async_refresh()
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+
+    text = json.dumps(diagnostics)
+    token = entry.data["token"]
+    for secret in (token["access_token"], token["refresh_token"], CLIENT_SECRET):
+        assert secret not in text
+    for personal in (JOHN.email, JOHN.first_name, JOHN.last_name, str(JOHN.user_id)):
+        assert personal not in text
+    workout = diagnostics["coordinators"]["workout"]
+    assert workout["last_update_success"] is False
+    assert "server error (500)" in workout["last_exception"]
+    assert diagnostics["rate_limit"]["remaining"] is not None
+    assert diagnostics["coordinators"]["recovery"]["data"]["latest"]["score"]
+    # Times depend on when the test runs; the rest is stable.
+    diagnostics["entry"]["data"]["token"].pop("expires_at")
+    assert diagnostics == snapshot
