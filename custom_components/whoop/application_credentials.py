@@ -1,9 +1,6 @@
 """Application credentials: the user's own WHOOP developer app (client id and secret)."""
 
-from homeassistant.components.application_credentials import (
-    AuthorizationServer,
-    ClientCredential,
-)
+from homeassistant.components.application_credentials import ClientCredential
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
@@ -12,11 +9,6 @@ from .oauth import WhoopOAuth2Implementation, authorization_server
 DEVELOPER_DASHBOARD_URL = "https://developer-dashboard.whoop.com"
 # Home Assistant's "my" redirect; WHOOP refuses plain http://localhost redirect URLs.
 MY_REDIRECT_URL = "https://my.home-assistant.io/redirect/oauth"
-
-
-async def async_get_authorization_server(hass: HomeAssistant) -> AuthorizationServer:
-    """Return WHOOP's authorize and token URLs."""
-    return authorization_server()
 
 
 async def async_get_auth_implementation(

@@ -13,6 +13,7 @@ from custom_components.whoop.coordinator import (
     AWAITING_TODAY_INTERVAL,
     MISSED_INTERVAL,
     SETTLED_INTERVAL,
+    morning_interval,
 )
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
@@ -145,3 +146,7 @@ async def test_a_new_cycle_fetches_recovery_at_once(
     recovery = sandbox.whoop.records(JOHN.user_id).recoveries[0]
     assert recovery.score is not None
     assert float(_state(hass, RECOVERY)) == pytest.approx(recovery.score.recovery_score)
+
+
+def test_a_member_without_any_recovery_is_polled_slowly() -> None:
+    assert morning_interval(None, dt_util.utcnow()) == MISSED_INTERVAL

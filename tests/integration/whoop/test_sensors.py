@@ -8,6 +8,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.whoop.sensor import recovery_zone
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
 from tests.integration.entity_snapshot import entity_snapshot
@@ -158,3 +159,18 @@ async def test_granted_scopes_decide_the_entities(
     assert hass.states.get("binary_sensor.john_smith_recovery_calibrating") is None
     assert hass.states.get("event.john_smith_recovery") is None
     assert hass.states.get("sensor.john_smith_total_sleep") is not None
+
+
+@pytest.mark.parametrize(
+    ("score", "zone"),
+    [
+        (100, "green"),
+        (67, "green"),
+        (66.9, "yellow"),
+        (34, "yellow"),
+        (33.9, "red"),
+        (1, "red"),
+    ],
+)
+def test_recovery_zones_follow_whoops_boundaries(score: float, zone: str) -> None:
+    assert recovery_zone(score) == zone

@@ -141,3 +141,48 @@ async def test_transient_token_errors_retry_later_without_reauth(
     assert entry.state is ConfigEntryState.SETUP_RETRY
     assert not _reauth_flows(hass)
     assert entry.data["token"]["refresh_token"]
+
+
+async def test_two_rejections_of_one_token_share_one_refresh(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    entry = await set_up_entry()
+    coordinators = entry.runtime_data.coordinators
+    sandbox.whoop.faults.add("server_error", path="/developer/v2/", status=401, count=2)
+    sandbox.whoop.reset_log()
+
+    await asyncio.gather(
+        coordinators["recovery"].async_refresh(), coordinators["strain"].async_refresh()
+    )
+
+    assert coordinators["recovery"].last_update_success
+    assert coordinators["strain"].last_update_success
+    assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 1
+
+
+@pytest.mark.parametrize(
+    ("dropped", "loaded"),
+    [(["access_token"], False), (["scope"], True)],
+)
+async def test_a_refresh_answer_missing_fields(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    credentials: None,
+    whoop_entry: EntryFactory,
+    dropped: list[str],
+    loaded: bool,
+) -> None:
+    entry = whoop_entry(expires_in=-10)
+    entry.add_to_hass(hass)
+    scope_before = entry.data["token"]["scope"]
+    sandbox.whoop.faults.add(
+        "missing_fields", path="/oauth/oauth2/token", fields=dropped
+    )
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    # No access token: retry later, never reauth. No scope: what was granted still holds.
+    assert (entry.state is ConfigEntryState.LOADED) is loaded
+    assert not _reauth_flows(hass)
+    assert entry.data["token"]["scope"] == scope_before
