@@ -1,0 +1,50 @@
+"""Constants of WHOOP's developer API v2: hosts, paths, scopes and limits."""
+
+from typing import Final
+
+WHOOP_API_BASE_URL: Final = "https://api.prod.whoop.com"
+
+# OAuth 2.0 (authorization code grant); both paths are relative to WHOOP_API_BASE_URL.
+OAUTH_AUTHORIZE_PATH: Final = "/oauth/oauth2/auth"
+OAUTH_TOKEN_PATH: Final = "/oauth/oauth2/token"  # noqa: S105 - a URL path, no secret
+
+SCOPE_READ_RECOVERY: Final = "read:recovery"
+SCOPE_READ_CYCLES: Final = "read:cycles"
+SCOPE_READ_WORKOUT: Final = "read:workout"
+SCOPE_READ_SLEEP: Final = "read:sleep"
+SCOPE_READ_PROFILE: Final = "read:profile"
+SCOPE_READ_BODY_MEASUREMENT: Final = "read:body_measurement"
+# Without it WHOOP issues no refresh token at all.
+OFFLINE_SCOPE: Final = "offline"
+
+ALL_SCOPES: Final[tuple[str, ...]] = (
+    SCOPE_READ_RECOVERY,
+    SCOPE_READ_CYCLES,
+    SCOPE_READ_WORKOUT,
+    SCOPE_READ_SLEEP,
+    SCOPE_READ_PROFILE,
+    SCOPE_READ_BODY_MEASUREMENT,
+)
+
+# Data endpoints, relative to WHOOP_API_BASE_URL. "{id}" marks a path parameter.
+PROFILE_PATH: Final = "/developer/v2/user/profile/basic"
+BODY_MEASUREMENT_PATH: Final = "/developer/v2/user/measurement/body"
+USER_ACCESS_PATH: Final = "/developer/v2/user/access"
+CYCLES_PATH: Final = "/developer/v2/cycle"
+CYCLE_PATH: Final = "/developer/v2/cycle/{id}"
+CYCLE_RECOVERY_PATH: Final = "/developer/v2/cycle/{id}/recovery"
+CYCLE_SLEEP_PATH: Final = "/developer/v2/cycle/{id}/sleep"
+RECOVERIES_PATH: Final = "/developer/v2/recovery"
+SLEEPS_PATH: Final = "/developer/v2/activity/sleep"
+SLEEP_PATH: Final = "/developer/v2/activity/sleep/{id}"
+WORKOUTS_PATH: Final = "/developer/v2/activity/workout"
+WORKOUT_PATH: Final = "/developer/v2/activity/workout/{id}"
+
+# Collections return at most this many records per page.
+MAX_PAGE_LIMIT: Final = 25
+DEFAULT_MAX_PAGES: Final = 10
+DEFAULT_REQUEST_TIMEOUT: Final = 20.0
+
+# Webhook signature headers (the timestamp is in milliseconds since the epoch).
+WEBHOOK_SIGNATURE_HEADER: Final = "X-WHOOP-Signature"
+WEBHOOK_TIMESTAMP_HEADER: Final = "X-WHOOP-Signature-Timestamp"
