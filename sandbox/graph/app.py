@@ -1,0 +1,20 @@
+"""The aiohttp application of the Graph sandbox, mounted by the sandbox under ``/graph``."""
+
+from aiohttp import web
+
+from .admin import add_admin_routes
+from .api import GRAPH_KEY, add_api_routes
+from .state import GraphSandbox
+
+
+def create_graph_app(graph: GraphSandbox) -> web.Application:
+    """Return the Graph API application serving ``graph``'s state.
+
+    Serves ``/{version}/...`` (any ``vNN.0``) like ``graph.facebook.com``, and the admin endpoints
+    under ``/_sandbox/``.
+    """
+    app = web.Application()
+    app[GRAPH_KEY] = graph
+    add_api_routes(app)
+    add_admin_routes(app)
+    return app

@@ -1,0 +1,92 @@
+"""Message templates as the sandbox's business account has them approved."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+import re
+from typing import Final
+
+_PLACEHOLDER: Final = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+STATUS_APPROVED: Final = "APPROVED"
+STATUS_PAUSED: Final = "PAUSED"
+STATUS_DISABLED: Final = "DISABLED"
+
+
+@dataclass(slots=True)
+class Template:
+    """One template in one language.
+
+    ``body`` and ``header`` use ``{{1}}``-style positional or ``{{name}}``-style named placeholders.
+    ``status`` may be changed to ``PAUSED`` or ``DISABLED`` (or anything else: not approved).
+    """
+
+    name: str
+    language: str
+    body: str
+    header: str | None = None
+    category: str = "UTILITY"
+    status: str = STATUS_APPROVED
+
+    @property
+    def body_placeholders(self) -> tuple[str, ...]:
+        """The body's placeholders, in order of first appearance."""
+        return _placeholders(self.body)
+
+    @property
+    def header_placeholders(self) -> tuple[str, ...]:
+        """The header's placeholders (a text header has at most one)."""
+        return _placeholders(self.header or "")
+
+    @property
+    def named(self) -> bool:
+        """Whether the template uses named parameters (``parameter_name`` required)."""
+        return any(
+            not name.isdigit()
+            for name in (*self.body_placeholders, *self.header_placeholders)
+        )
+
+    def render(self, text: str, values: Mapping[str, str]) -> str:
+        """Fill the placeholders of ``text`` (the body or the header) with ``values``."""
+        return _PLACEHOLDER.sub(
+            lambda match: values.get(match.group(1), match.group(0)), text
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """Describe the template for the admin endpoints."""
+        return {
+            "name": self.name,
+            "language": self.language,
+            "category": self.category,
+            "status": self.status,
+            "header": self.header,
+            "body": self.body,
+            "parameter_format": "NAMED" if self.named else "POSITIONAL",
+            "body_parameters": list(self.body_placeholders),
+            "header_parameters": list(self.header_placeholders),
+        }
+
+
+def _placeholders(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(match.group(1) for match in _PLACEHOLDER.finditer(text)))
+
+
+ALERT_TEMPLATE: Final = "whoop_alert"
+"""Approved utility template, ``en_US``, two positional body parameters: title and message."""
+NAMED_ALERT_TEMPLATE: Final = "whoop_alert_named"
+"""The same with named parameters ``title`` and ``message``."""
+
+
+def default_templates() -> list[Template]:
+    """Return the templates a fresh sandbox has approved."""
+    return [
+        Template(
+            name=ALERT_TEMPLATE,
+            language="en_US",
+            body="WHOOP alert: {{1}}\n\n{{2}}\n\nSent by Home Assistant.",
+        ),
+        Template(
+            name=NAMED_ALERT_TEMPLATE,
+            language="en_US",
+            body="WHOOP alert: {{title}}\n\n{{message}}\n\nSent by Home Assistant.",
+        ),
+    ]
