@@ -1,0 +1,169 @@
+"""The WHOOP half of the sandbox: members, their generated data, OAuth state, faults and logs."""
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+import logging
+from uuid import UUID
+
+import aiohttp
+
+from sandbox.clock import SandboxClock
+
+from .constants import (
+    ACCESS_TOKEN_LIFETIME_SECONDS,
+    ALL_SCOPES,
+    CLIENT_SECRET,
+    DEFAULT_SEED,
+    HISTORY_DAYS,
+)
+from .faults import Faults
+from .generator import DayPlan, MemberTimeline
+from .members import DEFAULT_MEMBERS, Member
+from .rate_limit import RateLimiter
+from .records import MemberRecords
+from .request_log import LoggedRequest, count_requests
+from .tokens import TokenStore
+from .webhooks import WebhookDelivery, changes, post_webhook, snapshot
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class UnknownMemberError(KeyError):
+    """No member has this user id."""
+
+
+class WhoopSandbox:
+    """Everything the WHOOP API of the sandbox knows; tests drive it through this object."""
+
+    def __init__(
+        self,
+        clock: SandboxClock,
+        *,
+        seed: int = DEFAULT_SEED,
+        members: Iterable[Member] = DEFAULT_MEMBERS,
+        history_days: int = HISTORY_DAYS,
+    ) -> None:
+        """Generate ``history_days`` days before the clock's date for each member, from ``seed``."""
+        self.clock = clock
+        self.seed = seed
+        self.members: dict[int, Member] = {member.user_id: member for member in members}
+        self.faults = Faults()
+        self.tokens = TokenStore(clock)
+        self.rate_limiter = RateLimiter()
+        self.requests: list[LoggedRequest] = []
+        self.webhook_url: str | None = None
+        self.webhook_deliveries: list[WebhookDelivery] = []
+        self._timelines = {
+            member.user_id: MemberTimeline(
+                member,
+                seed,
+                clock.now().astimezone(member.tzinfo).date()
+                - timedelta(days=history_days),
+            )
+            for member in self.members.values()
+        }
+        self._not_worn: dict[int, set[date]] = {
+            user_id: set() for user_id in self.members
+        }
+        self._deleted_workouts: set[UUID] = set()
+        # Webhooks report what changed after the sandbox started, not the whole history.
+        self._delivered = snapshot(self.records(user_id) for user_id in self.members)
+
+    def member(self, user_id: int) -> Member:
+        """Return the member ``user_id``.
+
+        Raises:
+            UnknownMemberError: there is no such member.
+        """
+        try:
+            return self.members[user_id]
+        except KeyError:
+            raise UnknownMemberError(user_id) from None
+
+    def records(self, user_id: int, at: datetime | None = None) -> MemberRecords:
+        """Return everything WHOOP shows for ``user_id`` at ``at`` (default: the clock's now)."""
+        self.member(user_id)
+        return self._timelines[user_id].records(
+            at or self.clock.now(),
+            not_worn=frozenset(self._not_worn[user_id]),
+            deleted_workouts=frozenset(self._deleted_workouts),
+        )
+
+    def plan(self, user_id: int, day: date) -> DayPlan:
+        """Return the generated plan of the member's local date ``day``.
+
+        It tells when records will appear and be scored, e.g. ``plan(...).night.scored_at`` is
+        when the night ending that morning gets its score and its recovery.
+        """
+        self.member(user_id)
+        return self._timelines[user_id].plan(day)
+
+    def issue_tokens(
+        self,
+        user_id: int,
+        scopes: Iterable[str] = ALL_SCOPES,
+        expires_in: int = ACCESS_TOKEN_LIFETIME_SECONDS,
+    ) -> dict[str, object]:
+        """Authorize ``user_id`` without the authorize page; return the token endpoint's response."""
+        self.member(user_id)
+        return self.tokens.issue(user_id, scopes, expires_in)
+
+    def revoke(self, user_id: int) -> None:
+        """Revoke the member's grants: data calls answer 401, refreshes ``400 invalid_grant``."""
+        self.member(user_id)
+        self.tokens.revoke_user(user_id)
+
+    def mark_not_worn(self, user_id: int, day: date) -> None:
+        """Pretend the strap was off the night ending on local date ``day``: no sleep, no recovery."""
+        self.member(user_id)
+        self._not_worn[user_id].add(day)
+
+    def clear_not_worn(self, user_id: int, day: date) -> None:
+        """Undo ``mark_not_worn``."""
+        self.member(user_id)
+        self._not_worn[user_id].discard(day)
+
+    def delete_workout(self, workout_id: UUID | str) -> None:
+        """Delete a workout, as a member can in the app (the next delivery sends ``workout.deleted``)."""
+        self._deleted_workouts.add(UUID(str(workout_id)))
+
+    def request_counts(self) -> Counter[str]:
+        """Count logged requests by ``"GET /developer/v2/cycle"``-style route."""
+        return count_requests(self.requests)
+
+    def reset_log(self) -> None:
+        """Forget the logged requests."""
+        self.requests.clear()
+
+    async def deliver_webhooks(self) -> int:
+        """Post signed webhooks for records scored, changed or deleted since the last delivery.
+
+        Returns:
+            How many webhooks were posted (0 when no ``webhook_url`` is set; nothing is then
+            remembered as delivered, so setting the URL later sends them).
+        """
+        if self.webhook_url is None:
+            return 0
+        current = snapshot(self.records(user_id) for user_id in self.members)
+        # WHOOP sends nothing for a member who revoked the app: those events are lost, not queued.
+        events = [
+            event
+            for event in changes(self._delivered, current)
+            if not self.tokens.is_revoked(event.user_id)
+        ]
+        self._delivered = current
+        now = self.clock.now()
+        async with aiohttp.ClientSession() as session:
+            for event in events:
+                delivery = await post_webhook(
+                    session, self.webhook_url, event, CLIENT_SECRET, now
+                )
+                self.webhook_deliveries.append(delivery)
+                _LOGGER.info(
+                    "Webhook %s for %s: status %s",
+                    event.type,
+                    event.id,
+                    delivery.status,
+                )
+        return len(events)
