@@ -4,12 +4,14 @@ from collections.abc import Mapping
 import logging
 from typing import Any, override
 
+from homeassistant.components import webhook
 from homeassistant.config_entries import (
     SOURCE_REAUTH,
     SOURCE_RECONFIGURE,
     ConfigEntry,
     ConfigFlowResult,
     ConfigSubentryFlow,
+    OptionsFlow,
 )
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_TOKEN
 from homeassistant.core import callback
@@ -32,6 +34,7 @@ from .whoop_api import (
     WhoopError,
     WhoopResponseError,
 )
+from .whoop_webhook import CONF_WEBHOOK_ID, webhook_url
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -68,6 +71,20 @@ class WhoopConfigFlow(
         if config_entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_WHATSAPP:
             return {SUBENTRY_TYPE_RECIPIENT: RecipientSubentryFlowHandler}
         return {}
+
+    @classmethod
+    @callback
+    @override
+    def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
+        """WHOOP accounts have a Configure dialog: it shows their webhook URL."""
+        return config_entry.data.get(CONF_ENTRY_TYPE) != ENTRY_TYPE_WHATSAPP
+
+    @staticmethod
+    @callback
+    @override
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """Return the WHOOP account's Configure dialog."""
+        return WebhookInfoFlow()
 
     @override
     async def async_step_user(
@@ -153,9 +170,12 @@ class WhoopConfigFlow(
                 else self._get_reconfigure_entry()
             )
             self._abort_if_unique_id_mismatch(reason="wrong_account")
-            return self.async_update_reload_and_abort(entry, data=data)
+            # Merge: the entry keeps what it has beyond the token (its webhook id).
+            return self.async_update_reload_and_abort(entry, data_updates=data)
         self._abort_if_unique_id_configured()
 
+        # The member's webhook URL for the WHOOP dashboard; reauth and reconfigure keep it.
+        data[CONF_WEBHOOK_ID] = webhook.async_generate_id()
         title = (
             " ".join(filter(None, (profile.first_name, profile.last_name))) or "WHOOP"
         )
@@ -168,3 +188,21 @@ class WhoopConfigFlow(
                 description_placeholders={"missing": ", ".join(sorted(missing))},
             )
         return self.async_create_entry(title=title, data=data)
+
+
+class WebhookInfoFlow(OptionsFlow):
+    """Show the URL to set in the WHOOP developer dashboard for instant updates."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the webhook URL; there is nothing to change."""
+        if user_input is not None:
+            return self.async_create_entry(data={})
+        url = webhook_url(self.hass, self.config_entry)
+        return self.async_show_form(
+            step_id="init",
+            description_placeholders={
+                "webhook_url": url or "(set Home Assistant's external URL first)"
+            },
+        )

@@ -56,6 +56,10 @@ GIVE_UP_AWAITING_AFTER = timedelta(hours=36)
 MISSED_INTERVAL = timedelta(minutes=30)
 WORKOUT_INTERVAL = timedelta(minutes=30)
 BODY_INTERVAL = timedelta(hours=6)
+WORKOUT_RECONCILE_INTERVAL = timedelta(hours=2)
+# Webhooks count as flowing for a day and a bit after the last one (WHOOP sends at least the
+# daily sleep and recovery).
+WEBHOOKS_QUIET_AFTER = timedelta(hours=26)
 # One page of recent sleeps holds last night's sleep and today's naps.
 RECENT_SLEEPS = 10
 
@@ -103,6 +107,9 @@ class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
     config_entry: ConfigEntry
     family: ClassVar[DataFamily]
     initial_interval: ClassVar[timedelta]
+    # While WHOOP webhooks arrive, polling only reconciles missed ones at this pace (None: WHOOP
+    # has no webhook for the family).
+    reconcile_interval: ClassVar[timedelta | None] = None
 
     def __init__(
         self,
@@ -121,13 +128,35 @@ class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
         )
         self.client = client
         self._tokens = tokens
+        self.last_push: datetime | None = None
 
     @abstractmethod
     async def _async_fetch(self) -> DataT:
         """Fetch the family's data from WHOOP."""
 
+    def _pushes_flow(self) -> bool:
+        """Tell whether WHOOP webhooks reached this member lately."""
+        return (
+            self.reconcile_interval is not None
+            and self.last_push is not None
+            and dt_util.utcnow() - self.last_push < WEBHOOKS_QUIET_AFTER
+        )
+
     @override
     async def _async_update_data(self) -> DataT:
+        data = await self._async_fetch_mapping_errors()
+        interval = self._next_interval(data)
+        if self._pushes_flow():
+            assert self.reconcile_interval is not None  # noqa: S101 - checked by _pushes_flow
+            interval = max(interval, self.reconcile_interval)
+        self.update_interval = interval
+        return data
+
+    def _next_interval(self, data: DataT) -> timedelta:
+        """Return the interval after this update (constant unless a family says otherwise)."""
+        return self.initial_interval
+
+    async def _async_fetch_mapping_errors(self) -> DataT:
         try:
             try:
                 return await self._async_fetch()
@@ -194,6 +223,7 @@ class MorningCoordinator[DataT](WhoopCoordinator[DataT]):
     """A family scored once a day, in the morning: poll often only while it is awaited."""
 
     initial_interval = AWAITING_TODAY_INTERVAL
+    reconcile_interval = SETTLED_INTERVAL
 
     @abstractmethod
     def _morning_record(self, data: DataT) -> Recovery | Sleep | None:
@@ -221,13 +251,9 @@ class MorningCoordinator[DataT](WhoopCoordinator[DataT]):
         return strain.async_add_listener(_strain_updated)
 
     @override
-    async def _async_update_data(self) -> DataT:
-        data = await super()._async_update_data()
+    def _next_interval(self, data: DataT) -> timedelta:
         interval = morning_interval(self._morning_record(data), dt_util.utcnow())
-        self.update_interval = (
-            interval if self._leads_the_morning else max(interval, SETTLED_INTERVAL)
-        )
-        return data
+        return interval if self._leads_the_morning else max(interval, SETTLED_INTERVAL)
 
     @property
     def _leads_the_morning(self) -> bool:
@@ -294,6 +320,7 @@ class WorkoutCoordinator(WhoopCoordinator[WorkoutData]):
 
     family = DataFamily.WORKOUT
     initial_interval = WORKOUT_INTERVAL
+    reconcile_interval = WORKOUT_RECONCILE_INTERVAL
 
     @override
     async def _async_fetch(self) -> WorkoutData:

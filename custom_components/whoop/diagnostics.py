@@ -11,7 +11,7 @@ from .const import CONF_ENTRY_TYPE, ENTRY_TYPE_WHATSAPP
 from .whatsapp_diagnostics import async_get_sender_diagnostics
 from .whoop_setup import WhoopConfigEntry
 
-# Tokens and the client secret are secrets; e-mail, names and WHOOP ids identify the member.
+# Tokens, the client secret and the webhook id are secrets; e-mail, names and WHOOP ids identify the member.
 TO_REDACT = {
     "access_token",
     "refresh_token",
@@ -25,6 +25,7 @@ TO_REDACT = {
     "id",
     "cycle_id",
     "sleep_id",
+    "webhook_id",
 }
 
 

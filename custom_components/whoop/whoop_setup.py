@@ -24,9 +24,11 @@ from .coordinator import (
     WhoopCoordinator,
     WorkoutCoordinator,
 )
+from .oauth import WhoopOAuth2Implementation
 from .scopes import DataFamily, granted_families
 from .token_provider import WhoopTokenProvider
 from .whoop_api import WhoopClient
+from .whoop_webhook import async_register_webhook
 
 PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
@@ -127,6 +129,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
         *(c.async_config_entry_first_refresh() for c in coordinators.values())
     )
     _link_morning_coordinators(entry, coordinators)
+    if isinstance(implementation, WhoopOAuth2Implementation):
+        async_register_webhook(hass, entry, implementation.client_secret)
     entry.runtime_data = WhoopRuntimeData(
         client=client, tokens=tokens, coordinators=coordinators
     )

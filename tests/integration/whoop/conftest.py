@@ -64,6 +64,7 @@ def whoop_entry(sandbox: Sandbox) -> EntryFactory:
                 "auth_implementation": DOMAIN,
                 "token": token,
                 CONF_ENTRY_TYPE: ENTRY_TYPE_WHOOP,
+                "webhook_id": f"whoop-webhook-{user_id}",
             },
         )
 

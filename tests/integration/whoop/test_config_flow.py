@@ -74,6 +74,7 @@ async def test_full_oauth_dance_creates_the_member_entry(
     assert data["auth_implementation"] == DOMAIN
     assert data["token"]["refresh_token"]
     assert data["token"]["expires_in"] == 3600
+    assert len(data["webhook_id"]) == 64
     await hass.async_block_till_done()
     assert result["result"].state is ConfigEntryState.LOADED
     assert hass.states.get("sensor.john_smith_recovery") is not None
@@ -193,6 +194,9 @@ async def test_reauth_with_the_same_account_keeps_the_entry(
     assert result["reason"] == "reauth_successful"
     assert entry.data["token"]["refresh_token"] != old_refresh_token
     assert entry.unique_id == str(JOHN.user_id)
+    assert (
+        entry.data["webhook_id"] == "whoop-webhook-10129"
+    )  # the dashboard URL still works
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
 
