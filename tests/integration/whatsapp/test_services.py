@@ -1,0 +1,337 @@
+"""The Send WhatsApp template and Send WhatsApp media actions, checked at the Graph API."""
+
+from pathlib import Path
+from typing import Any
+
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant, ServiceResponse
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+import probatio
+import pytest
+
+from custom_components.whoop.const import DOMAIN
+from sandbox.graph import NAMED_ALERT_TEMPLATE, GraphSandbox
+from tests.integration.whatsapp.conftest import (
+    ALICE,
+    ALICE_ENTITY,
+    BOB,
+    BOB_ENTITY,
+    SetUpSender,
+    recipient,
+)
+
+PDF = b"%PDF-1.4\n% a tiny report\n"
+
+
+async def _call(
+    hass: HomeAssistant, service: str, entity_id: str = ALICE_ENTITY, **data: Any
+) -> ServiceResponse:
+    return await hass.services.async_call(
+        DOMAIN,
+        service,
+        {ATTR_ENTITY_ID: entity_id, **data},
+        blocking=True,
+        return_response=True,
+    )
+
+
+async def test_template_with_positional_parameters_flattened(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()  # a text-only recipient: templates reach them anyway
+
+    response = await _call(
+        hass,
+        "send_whatsapp_template",
+        template="whoop_alert",
+        parameters=["Sleep", "Slept 6 h.\nGo to bed earlier"],
+    )
+
+    [sent] = graph.messages_to(ALICE)
+    assert response == {ALICE_ENTITY: {"message_id": sent.message_id}}
+    assert sent.template_name == "whoop_alert"
+    assert sent.template_language == "en_US"
+    assert sent.body_parameters == ("Sleep", "Slept 6 h. Go to bed earlier")
+    state = hass.states.get(ALICE_ENTITY)
+    assert state is not None
+    assert state.state != STATE_UNKNOWN
+
+
+async def test_template_with_named_parameters(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()
+
+    await _call(
+        hass,
+        "send_whatsapp_template",
+        template=NAMED_ALERT_TEMPLATE,
+        language="en_US",
+        parameters={"title": "Strain", "message": "Strain 19.2"},
+    )
+
+    [sent] = graph.messages_to(ALICE)
+    assert dict(zip(sent.parameter_names, sent.body_parameters, strict=True)) == {
+        "title": "Strain",
+        "message": "Strain 19.2",
+    }
+
+
+async def test_template_language_defaults_to_the_recipients(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    graph.add_template("whoop_alert", "de_DE", body="WHOOP: {{1}} {{2}}")
+    await set_up_sender(
+        recipient("Alice", delivery_mode="automatic", template_language="de_DE"),
+        recipient("Bob", BOB, delivery_mode="text"),
+    )
+
+    await _call(
+        hass, "send_whatsapp_template", template="whoop_alert", parameters=["a", "b"]
+    )
+    await _call(
+        hass,
+        "send_whatsapp_template",
+        BOB_ENTITY,
+        template="whoop_alert",
+        parameters=["a", "b"],
+    )
+
+    assert graph.messages_to(ALICE)[0].template_language == "de_DE"
+    assert graph.messages_to(BOB)[0].template_language == "en_US"
+
+
+async def test_template_errors_name_the_template(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(hass, "send_whatsapp_template", template="nope", language="fr")
+    assert caught.value.translation_key == "whatsapp_template_refused"
+    assert caught.value.translation_placeholders["template"] == "nope"
+    assert caught.value.translation_placeholders["language"] == "fr"
+
+
+async def test_image_by_url(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()
+    graph.open_window(ALICE)
+
+    response = await _call(
+        hass,
+        "send_whatsapp_media",
+        kind="image",
+        url="https://example.com/chart.png",
+        caption="Your week",
+    )
+
+    [sent] = graph.messages_to(ALICE)
+    assert response == {ALICE_ENTITY: {"message_id": sent.message_id}}
+    assert sent.type == "image"
+    assert sent.media_link == "https://example.com/chart.png"
+    assert sent.caption == "Your week"
+    assert sent.filename is None
+
+
+async def test_document_by_url_is_named_after_the_url(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()
+    graph.open_window(ALICE)
+
+    await _call(
+        hass,
+        "send_whatsapp_media",
+        kind="document",
+        url="https://example.com/reports/sleep.pdf?week=47",
+    )
+    await _call(
+        hass,
+        "send_whatsapp_media",
+        kind="document",
+        url="https://example.com/reports/sleep.pdf",
+        filename="Sleep report.pdf",
+    )
+
+    assert [message.filename for message in graph.messages_to(ALICE)] == [
+        "sleep.pdf",
+        "Sleep report.pdf",
+    ]
+
+
+async def test_document_from_a_local_file_is_uploaded_first(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "sleep.pdf"
+    report.write_bytes(PDF)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+    graph.open_window(ALICE)
+
+    await _call(
+        hass,
+        "send_whatsapp_media",
+        kind="document",
+        file=str(report),
+        caption="Week 47",
+    )
+
+    [upload] = graph.uploads.values()
+    assert upload.data == PDF
+    assert upload.mime_type == "application/pdf"
+    assert upload.filename == "sleep.pdf"
+    [sent] = graph.messages_to(ALICE)
+    assert sent.type == "document"
+    assert sent.media_id == upload.media_id
+    assert sent.media_link is None
+    assert sent.filename == "sleep.pdf"
+    assert sent.caption == "Week 47"
+
+
+async def test_image_from_a_local_file(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    chart = tmp_path / "chart.png"
+    chart.write_bytes(b"\x89PNG\r\n\x1a\n")
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+    graph.open_window(ALICE)
+
+    await _call(hass, "send_whatsapp_media", kind="image", file=str(chart))
+
+    [sent] = graph.messages_to(ALICE)
+    assert sent.type == "image"
+    assert sent.media_id in graph.uploads
+    assert graph.uploads[sent.media_id].mime_type == "image/png"
+
+
+async def test_a_file_type_whatsapp_refuses(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    odd = tmp_path / "data.xyz"
+    odd.write_bytes(b"?")
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(hass, "send_whatsapp_media", kind="document", file=str(odd))
+
+    assert caught.value.translation_key == "whatsapp_invalid_parameter"
+    assert graph.uploads == {}
+
+
+async def test_a_file_outside_the_allowed_folders_is_refused(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "secrets.yaml"
+    secret.write_text("password: hunter2")
+    hass.config.allowlist_external_dirs = set()
+    await set_up_sender()
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(hass, "send_whatsapp_media", kind="document", file=str(secret))
+
+    assert caught.value.translation_key == "whatsapp_path_not_allowed"
+    assert graph.uploads == {}
+
+
+async def test_a_missing_file_is_reported(
+    hass: HomeAssistant, set_up_sender: SetUpSender, tmp_path: Path
+) -> None:
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(
+            hass, "send_whatsapp_media", kind="image", file=str(tmp_path / "none.png")
+        )
+
+    assert caught.value.translation_key == "whatsapp_file_unreadable"
+
+
+async def test_a_caption_too_long_is_refused_not_cut(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()
+    graph.open_window(ALICE)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(
+            hass,
+            "send_whatsapp_media",
+            kind="image",
+            url="https://example.com/chart.png",
+            caption="x" * 1025,
+        )
+
+    assert caught.value.translation_key == "whatsapp_caption_too_long"
+    assert caught.value.translation_placeholders == {"length": "1025", "limit": "1024"}
+    assert graph.messages == []
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"kind": "image"},
+        {
+            "kind": "image",
+            "url": "https://example.com/a.png",
+            "file": "/config/www/a.png",
+        },
+        {"kind": "video", "url": "https://example.com/a.mp4"},
+        {"kind": "image", "url": "not a url"},
+    ],
+)
+async def test_media_action_schema(
+    hass: HomeAssistant, set_up_sender: SetUpSender, data: dict[str, Any]
+) -> None:
+    await set_up_sender()
+    with pytest.raises(probatio.Invalid):
+        await _call(hass, "send_whatsapp_media", **data)
+
+
+async def test_actions_reach_only_whatsapp_entities(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()
+    with pytest.raises(HomeAssistantError, match="did not match any entities"):
+        await _call(
+            hass,
+            "send_whatsapp_template",
+            "notify.somebody_else",
+            template="whoop_alert",
+            parameters=["a", "b"],
+        )
+    assert graph.messages == []
+
+
+async def test_an_upload_is_retried_once_after_a_temporary_failure(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "sleep.pdf"
+    report.write_bytes(PDF)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+    graph.open_window(ALICE)
+    graph.fail_next(131000, endpoint="media")
+
+    await _call(hass, "send_whatsapp_media", kind="document", file=str(report))
+
+    assert len(graph.uploads) == 1
+    assert len(graph.messages_to(ALICE)) == 1
