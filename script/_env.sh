@@ -11,7 +11,7 @@ CHROOT_VENV="/opt/venv"            # path inside the Debian root
 REQUIREMENTS="$REPO_ROOT/requirements_test.txt"
 # Environment variables that reach commands run inside the Debian root (which starts from an empty
 # environment): the API base URL overrides, and what CI and pytest read.
-ENV_PASSTHROUGH=(WHOOP_API_URL WHATSAPP_GRAPH_URL CI PYTEST_ADDOPTS HYPOTHESIS_PROFILE WHOOP_E2E)
+ENV_PASSTHROUGH=(WHOOP_API_URL WHATSAPP_GRAPH_URL CI PYTEST_ADDOPTS HYPOTHESIS_PROFILE WHOOP_E2E WHOOP_SLOW_TESTS)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
