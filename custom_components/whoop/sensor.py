@@ -6,7 +6,7 @@ A record that is PENDING_SCORE or UNSCORABLE has no score, so its sensors are un
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, override
+from typing import Any, Protocol, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -30,7 +30,7 @@ from homeassistant.helpers.typing import StateType
 from .coordinator import RecoveryData, SleepData, StrainData, WorkoutData
 from .entity import WhoopEntity
 from .scopes import DataFamily
-from .whoop_api import CycleScore, RecoveryScore, SleepScore, Workout, WorkoutScore
+from .whoop_api import Cycle, Recovery, Sleep, SleepScore, Workout
 from .whoop_setup import WhoopConfigEntry
 
 # Coordinators do all the fetching.
@@ -58,40 +58,57 @@ def recovery_zone(score: float) -> str:
     return "red"
 
 
-def _recovery[T](
-    read: Callable[[RecoveryScore], T],
-) -> Callable[[RecoveryData], T | None]:
-    def value(data: RecoveryData) -> T | None:
-        score = data.latest.score if data.latest else None
-        return read(score) if score else None
+class _Scored[ScoreT](Protocol):
+    """A WHOOP record: its score is None unless WHOOP scored it."""
 
-    return value
-
-
-def _sleep[T](read: Callable[[SleepScore], T]) -> Callable[[SleepData], T | None]:
-    def value(data: SleepData) -> T | None:
-        score = data.last_night.score if data.last_night else None
-        return read(score) if score else None
-
-    return value
+    @property
+    def score(self) -> ScoreT | None:
+        """Return the score."""
+        ...
 
 
-def _strain[T](read: Callable[[CycleScore], T]) -> Callable[[StrainData], T | None]:
-    def value(data: StrainData) -> T | None:
-        score = data.current.score if data.current else None
-        return read(score) if score else None
+def _score_reader[DataT, ScoreT](
+    record_of: Callable[[DataT], _Scored[ScoreT] | None],
+) -> Callable[[Callable[[ScoreT], StateType]], Callable[[DataT], StateType]]:
+    """Return a maker of value functions over a record's score (unknown while unscored)."""
 
-    return value
+    def reader(read: Callable[[ScoreT], StateType]) -> Callable[[DataT], StateType]:
+        def value(data: DataT) -> StateType:
+            record = record_of(data)
+            if record is None or (score := record.score) is None:
+                return None
+            return read(score)
+
+        return value
+
+    return reader
 
 
-def _workout_score[T](
-    read: Callable[[WorkoutScore], T],
-) -> Callable[[WorkoutData], T | None]:
-    def value(data: WorkoutData) -> T | None:
-        score = data.latest.score if data.latest else None
-        return read(score) if score else None
+def _latest_recovery(data: RecoveryData) -> Recovery | None:
+    return data.latest
 
-    return value
+
+def _last_night(data: SleepData) -> Sleep | None:
+    return data.last_night
+
+
+def _current_cycle(data: StrainData) -> Cycle | None:
+    return data.current
+
+
+def _previous_cycle(data: StrainData) -> Cycle | None:
+    return data.previous
+
+
+def _latest_workout(data: WorkoutData) -> Workout | None:
+    return data.latest
+
+
+_recovery = _score_reader(_latest_recovery)
+_sleep = _score_reader(_last_night)
+_strain = _score_reader(_current_cycle)
+_workout_score = _score_reader(_latest_workout)
+_previous_day_strain = _score_reader(_previous_cycle)(lambda score: score.strain)
 
 
 def _workout[T](read: Callable[[Workout], T]) -> Callable[[WorkoutData], T | None]:
@@ -99,11 +116,6 @@ def _workout[T](read: Callable[[Workout], T]) -> Callable[[WorkoutData], T | Non
         return read(data.latest) if data.latest else None
 
     return value
-
-
-def _previous_day_strain(data: StrainData) -> float | None:
-    score = data.previous.score if data.previous else None
-    return score.strain if score else None
 
 
 def _duration_ms(
