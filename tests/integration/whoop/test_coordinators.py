@@ -15,9 +15,11 @@ from custom_components.whoop.coordinator import (
     SETTLED_INTERVAL,
     morning_interval,
 )
+from custom_components.whoop.whoop_api import Cycle, Recovery
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
 from tests.integration.whoop.conftest import SetUpEntry
+from tests.whoop_api import examples
 
 RECOVERY = "sensor.john_smith_recovery"
 
@@ -111,7 +113,7 @@ async def test_morning_cadence_follows_the_newest_recovery(
     assert sleep.update_interval == SETTLED_INTERVAL
 
     # The next morning approaches: look every few minutes for the new one.
-    freezer.move_to(datetime(2026, 11, 21, 9, 0, tzinfo=UTC))
+    freezer.move_to(datetime(2026, 11, 21, 11, 30, tzinfo=UTC))
     await recovery.async_refresh()
     assert recovery.update_interval == AWAITING_TODAY_INTERVAL
     assert sleep.update_interval == SETTLED_INTERVAL  # recovery leads the wait
@@ -149,4 +151,31 @@ async def test_a_new_cycle_fetches_recovery_at_once(
 
 
 def test_a_member_without_any_recovery_is_polled_slowly() -> None:
-    assert morning_interval(None, dt_util.utcnow()) == MISSED_INTERVAL
+    assert morning_interval(None, None, dt_util.utcnow()) == MISSED_INTERVAL
+
+
+def _recovery(cycle_id: int, created_at: str) -> Recovery:
+    return Recovery.from_api(
+        {**examples.recovery(), "cycle_id": cycle_id, "created_at": created_at}
+    )
+
+
+def _cycle(cycle_id: int, created_at: str) -> Cycle:
+    return Cycle.from_api(
+        {**examples.cycle(), "id": cycle_id, "created_at": created_at}
+    )
+
+
+def test_a_new_cycle_without_its_recovery_is_awaited_whatever_the_hour() -> None:
+    yesterday = _recovery(1, "2026-11-20T07:00:00.000Z")
+    # An early riser: WHOOP detected the night (a new cycle) 20 hours after yesterday's.
+    now = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
+    new_cycle = _cycle(2, "2026-11-21T02:55:00.000Z")
+    assert morning_interval(yesterday, new_cycle, now) == AWAITING_TODAY_INTERVAL
+    # Without a new cycle, 20 hours after the last recovery is still the quiet time.
+    assert morning_interval(yesterday, _cycle(1, "2026-11-19T23:00:00.000Z"), now) == (
+        SETTLED_INTERVAL
+    )
+    # A cycle hours old without its recovery: that night will not be scored; stop hurrying.
+    stale_cycle = _cycle(2, "2026-11-20T23:30:00.000Z")
+    assert morning_interval(yesterday, stale_cycle, now) == SETTLED_INTERVAL
