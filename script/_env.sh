@@ -72,13 +72,14 @@ run_in_env() {
         set -e
         root="$1"; repo="$2"; venv="$3"; count="$4"; shift 4
         passthrough=("${@:1:$count}"); shift "$count"
-        mkdir -p "$root$repo"
-        mount --bind "$repo" "$root$repo"
         mount -t proc proc "$root/proc"
         mount --rbind /dev "$root/dev"
         mount -t sysfs sysfs "$root/sys" 2>/dev/null || true
         mount -t tmpfs tmpfs "$root/tmp"
         mkdir -p "$root/dev/shm" && mount -t tmpfs tmpfs "$root/dev/shm" 2>/dev/null || true
+        # The repository last, so that no other mount (e.g. /tmp) hides it.
+        mkdir -p "$root$repo"
+        mount --bind "$repo" "$root$repo"
         cp /etc/resolv.conf "$root/etc/resolv.conf"
         exec chroot "$root" /usr/bin/env -i \
           HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" \
