@@ -1,0 +1,293 @@
+"""The "WHOOP morning report" blueprint, loaded into Home Assistant and run against the sandbox."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+import time
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.application_credentials import (
+    ClientCredential,
+    async_import_client_credential,
+)
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.const import CONF_WEBHOOK_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
+
+from custom_components.whoop import whatsapp_delivery
+from custom_components.whoop.const import (
+    CONF_ENTRY_TYPE,
+    DOMAIN,
+    ENTRY_TYPE_WHOOP,
+    WHATSAPP_URL_VARIABLE,
+    WHOOP_URL_VARIABLE,
+)
+from custom_components.whoop.whoop_api.const import SLEEPS_PATH
+from sandbox.app import Sandbox
+from sandbox.graph import ALERT_TEMPLATE, GraphSandbox, ReceivedMessage
+from sandbox.whoop import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, JOHN
+from tests.integration.whatsapp.conftest import (
+    ALICE,
+    TEST_TIMING,
+    recipient,
+    sender_entry,
+)
+
+BLUEPRINTS = Path(__file__).parents[2] / "blueprints"
+BLUEPRINT_PATH = "whoop/morning_report.yaml"
+RECOVERY_EVENT = "event.john_smith_recovery"
+ALICE_ENTITY = "notify.alice_whatsapp"
+
+BEFORE_WAKING = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+# John's recovery of 20 November is scored by then.
+NIGHT_SCORED = datetime(2026, 11, 20, 13, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def graph(sandbox: Sandbox) -> GraphSandbox:
+    """The sandbox's Graph API state."""
+    return sandbox.graph
+
+
+@pytest.fixture(autouse=True)
+def points_at_sandbox(
+    monkeypatch: pytest.MonkeyPatch,
+    freezer: FrozenDateTimeFactory,
+    sandbox: Sandbox,
+    graph: GraphSandbox,
+) -> None:
+    """WHOOP and Graph requests go to the sandbox, on Home Assistant's (frozen) clock.
+
+    WhatsApp sends without waiting between messages.
+    """
+    freezer.move_to(BEFORE_WAKING)
+    sandbox.clock.follow(dt_util.utcnow)
+    monkeypatch.setenv(WHOOP_URL_VARIABLE, sandbox.url)
+    monkeypatch.setenv(WHATSAPP_URL_VARIABLE, sandbox.graph_url)
+    monkeypatch.setattr(whatsapp_delivery, "TIMING", TEST_TIMING)
+    graph.pair_interval = 0.0
+
+
+@pytest.fixture(autouse=True)
+def blueprint_folder(hass: HomeAssistant, tmp_path: Path) -> None:
+    """Give Home Assistant a config folder whose blueprints are the repository's."""
+    hass.config.config_dir = str(tmp_path)
+    (tmp_path / "blueprints").symlink_to(BLUEPRINTS, target_is_directory=True)
+
+
+async def _set_up_member(hass: HomeAssistant, sandbox: Sandbox) -> MockConfigEntry:
+    """Add John's WHOOP account as the config flow leaves it (before he wakes up)."""
+    assert await async_setup_component(hass, "application_credentials", {})
+    await async_import_client_credential(
+        hass, DOMAIN, ClientCredential(CLIENT_ID, CLIENT_SECRET), DOMAIN
+    )
+    token: dict[str, Any] = sandbox.whoop.issue_tokens(JOHN.user_id, ALL_SCOPES)
+    token["expires_at"] = time.time() + 3600
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="John Smith",
+        unique_id=str(JOHN.user_id),
+        data={
+            "auth_implementation": DOMAIN,
+            "token": token,
+            CONF_ENTRY_TYPE: ENTRY_TYPE_WHOOP,
+            CONF_WEBHOOK_ID: f"whoop-webhook-{JOHN.user_id}",
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def _set_up_sender(hass: HomeAssistant, alice: ConfigSubentryData) -> None:
+    entry = sender_entry(alice)
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def _use_blueprint(hass: HomeAssistant, **extra_inputs: str) -> None:
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": {
+                "alias": "Morning report",
+                "use_blueprint": {
+                    "path": BLUEPRINT_PATH,
+                    "input": {
+                        "recovery_event": RECOVERY_EVENT,
+                        "recipient": ALICE_ENTITY,
+                        **extra_inputs,
+                    },
+                },
+            }
+        },
+    )
+    await hass.async_block_till_done()
+    state = hass.states.get("automation.morning_report")
+    assert state is not None
+    assert state.state == "on"
+
+
+async def _john_wakes_up(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
+) -> None:
+    """WHOOP scores today's recovery; the integration notices, then fetches last night's sleep."""
+    freezer.move_to(NIGHT_SCORED)
+    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def _expected_report(sandbox: Sandbox) -> str:
+    """The report as the blueprint words it, from what the sandbox's WHOOP holds for John."""
+    records = sandbox.whoop.records(JOHN.user_id)
+    recovery = records.recoveries[0]
+    assert recovery.score is not None
+    sleep = next(sleep for sleep in records.sleeps if sleep.id == recovery.sleep_id)
+    assert sleep.score is not None
+    previous_cycle = next(
+        cycle for cycle in records.cycles if cycle.id != recovery.cycle_id
+    )
+    assert previous_cycle.score is not None
+    score = recovery.score.recovery_score
+    zone, icon = (
+        ("green", "🟢")
+        if score >= 67
+        else ("yellow", "🟡")
+        if score >= 34
+        else ("red", "🔴")
+    )
+    stages = sleep.score.stage_summary
+    asleep_milli = (
+        stages.total_light_sleep_time_milli
+        + stages.total_slow_wave_sleep_time_milli
+        + stages.total_rem_sleep_time_milli
+    )
+    return "\n".join(
+        [
+            f"{icon} Recovery {round(score)} % ({zone})",
+            (
+                f"HRV {round(recovery.score.hrv_rmssd_milli)} ms, resting heart rate "
+                f"{round(recovery.score.resting_heart_rate)} bpm"
+            ),
+            (
+                f"Sleep {round(sleep.score.sleep_performance_percentage)} %, "
+                f"{round(asleep_milli / 3_600_000, 1)} h asleep"
+            ),
+            f"Previous day's strain {round(previous_cycle.score.strain, 1)}",
+        ]
+    )
+
+
+def _only_message_to_alice(graph: GraphSandbox) -> ReceivedMessage:
+    messages = graph.messages_to(ALICE)
+    assert len(messages) == 1, [message.text for message in messages]
+    return messages[0]
+
+
+async def test_the_report_reaches_a_text_recipient(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sandbox: Sandbox,
+    graph: GraphSandbox,
+) -> None:
+    entry = await _set_up_member(hass, sandbox)
+    await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
+    await _use_blueprint(hass)
+    graph.open_window(ALICE, BEFORE_WAKING)
+
+    await _john_wakes_up(hass, freezer, entry)
+
+    message = _only_message_to_alice(graph)
+    assert message.type == "text"
+    assert message.text == f"*WHOOP morning report*\n{_expected_report(sandbox)}"
+
+
+async def test_the_report_fits_a_template_on_one_line(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sandbox: Sandbox,
+    graph: GraphSandbox,
+) -> None:
+    entry = await _set_up_member(hass, sandbox)
+    await _set_up_sender(hass, recipient("Alice", ALICE, "template"))
+    await _use_blueprint(hass, title="Good morning John")
+
+    await _john_wakes_up(hass, freezer, entry)
+
+    message = _only_message_to_alice(graph)
+    assert message.type == "template"
+    assert message.template_name == ALERT_TEMPLATE
+    report_on_one_line = " · ".join(_expected_report(sandbox).splitlines())
+    assert message.body_parameters == ("Good morning John", report_on_one_line)
+
+
+async def test_nothing_is_sent_before_a_new_recovery(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sandbox: Sandbox,
+    graph: GraphSandbox,
+) -> None:
+    entry = await _set_up_member(hass, sandbox)
+    await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
+    await _use_blueprint(hass)
+    graph.open_window(ALICE, BEFORE_WAKING)
+
+    # Still before waking: yesterday's recovery is already known, the blueprint stays quiet.
+    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert graph.messages_to(ALICE) == []
+
+    await _john_wakes_up(hass, freezer, entry)
+    assert len(graph.messages_to(ALICE)) == 1
+
+
+async def _wait_until_running(hass: HomeAssistant) -> None:
+    """Wait until the automation is running (it waits for last night's sleep)."""
+    for _ in range(200):
+        state = hass.states.get("automation.morning_report")
+        if state is not None and state.attributes.get("current") == 1:
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail("the automation did not start")
+
+
+async def test_without_last_nights_sleep_the_report_says_so_after_ten_minutes(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sandbox: Sandbox,
+    graph: GraphSandbox,
+) -> None:
+    entry = await _set_up_member(hass, sandbox)
+    await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
+    await _use_blueprint(hass)
+    graph.open_window(ALICE, BEFORE_WAKING)
+    sandbox.whoop.faults.add("server_error", path=SLEEPS_PATH, count=0)
+
+    freezer.move_to(NIGHT_SCORED)
+    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await _wait_until_running(hass)
+    assert graph.messages_to(ALICE) == []  # waiting for last night's sleep
+
+    freezer.tick(timedelta(minutes=10, seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    text = _only_message_to_alice(graph).text
+    assert text is not None
+    expected = f"*WHOOP morning report*\n{_expected_report(sandbox)}".splitlines()
+    lines = text.splitlines()
+    assert lines[:3] == expected[:3]
+    assert lines[3] == "Last night's sleep is not scored yet"
+    # Ten minutes on, the other families polled too: the strain shows if they got through.
+    assert lines[4] in {expected[4], "Previous day's strain ?"}
