@@ -16,7 +16,7 @@ from sandbox.app import Sandbox, create_app, create_sandbox
 from sandbox.clock import SandboxClock
 from sandbox.whoop import WhoopSandbox
 
-pytest_plugins = ["tests.integration.whoop.conftest"]
+pytest_plugins = ["tests.integration.conftest"]
 
 HOST = "127.0.0.1"
 # Midnight UTC, so that each measured day is one of WHOOP's daily rate-limit windows. With the

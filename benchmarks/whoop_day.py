@@ -32,7 +32,7 @@ from benchmarks.simulated_time import SimulatedTime, StepObserver
 from benchmarks.webhook_pusher import WebhookPusher
 from custom_components.whoop.const import DOMAIN
 from sandbox.whoop import JANE, JOHN
-from tests.integration.whoop.conftest import EntryFactory
+from tests.integration.conftest import EntryFactory
 
 HOUSEHOLD = (JOHN, JANE)
 WARM_UP = timedelta(days=1)

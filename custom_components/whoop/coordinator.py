@@ -285,20 +285,37 @@ class RecoveryCoordinator(MorningCoordinator[RecoveryData]):
 
     family = DataFamily.RECOVERY
 
+    # Last night's sleep, scored together with the recovery (set when both were granted).
+    sleep: SleepCoordinator | None = None
+
     @override
     async def _async_fetch(self) -> RecoveryData:
-        return RecoveryData(latest=await self.client.get_latest_recovery())
+        latest = await self.client.get_latest_recovery()
+        if self.sleep is not None and self.data is not None:
+            before = self.data.latest
+            if _version(before) != _version(latest):
+                # Fetch the sleep first, so that whoever reacts to the new recovery (its event,
+                # an automation) already sees last night's sleep.
+                await self.sleep.async_refresh()
+        return RecoveryData(latest=latest)
 
     @override
     def _morning_record(self, data: RecoveryData) -> Recovery | None:
         return data.latest
 
 
+def _version(recovery: Recovery | None) -> tuple[object, ...] | None:
+    """Return what changes when WHOOP scores or rescores a recovery."""
+    if recovery is None:
+        return None
+    return (recovery.cycle_id, recovery.score_state, recovery.updated_at)
+
+
 class SleepCoordinator(MorningCoordinator[SleepData]):
     """Last night's sleep and the latest nap; one request a poll.
 
     When recovery is polled too, it leads the morning wait: a new recovery means last night's
-    sleep was just scored, and refreshes this coordinator (see whoop_setup.py).
+    sleep was just scored, and the recovery coordinator refreshes this one first.
     """
 
     family = DataFamily.SLEEP

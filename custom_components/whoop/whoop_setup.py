@@ -89,27 +89,10 @@ def _link_morning_coordinators(
 
     recovery = coordinators.get(DataFamily.RECOVERY)
     sleep = coordinators.get(DataFamily.SLEEP)
-    if recovery is None or sleep is None:
-        return
-    last_seen: list[object] = [_recovery_key(recovery)]
-
-    @callback
-    def _recovery_updated() -> None:
-        key = _recovery_key(recovery)
-        if key != last_seen[0]:
-            last_seen[0] = key
-            entry.async_create_background_task(
-                sleep.hass, sleep.async_request_refresh(), "whoop sleep after recovery"
-            )
-
-    entry.async_on_unload(recovery.async_add_listener(_recovery_updated))
-
-
-def _recovery_key(coordinator: WhoopCoordinator[Any]) -> object:
-    latest = coordinator.data.latest if coordinator.data else None
-    if latest is None:
-        return None
-    return (latest.cycle_id, latest.score_state, latest.updated_at)
+    if isinstance(recovery, RecoveryCoordinator) and isinstance(
+        sleep, SleepCoordinator
+    ):
+        recovery.sleep = sleep
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:

@@ -31,9 +31,9 @@ from .whoop_api import (
 _LOGGER = logging.getLogger(__name__)
 
 CONF_WEBHOOK_ID = "webhook_id"
-# A recovery comes with last night's sleep; the others stand alone.
+# A new recovery pulls last night's sleep itself (see RecoveryCoordinator).
 FAMILIES_OF_RESOURCE: dict[str, tuple[DataFamily, ...]] = {
-    "recovery": (DataFamily.RECOVERY, DataFamily.SLEEP),
+    "recovery": (DataFamily.RECOVERY,),
     "sleep": (DataFamily.SLEEP,),
     "workout": (DataFamily.WORKOUT,),
 }

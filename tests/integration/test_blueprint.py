@@ -3,16 +3,9 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-import time
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.components.application_credentials import (
-    ClientCredential,
-    async_import_client_credential,
-)
 from homeassistant.config_entries import ConfigSubentryData
-from homeassistant.const import CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -24,16 +17,14 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.whoop import whatsapp_delivery
 from custom_components.whoop.const import (
-    CONF_ENTRY_TYPE,
-    DOMAIN,
-    ENTRY_TYPE_WHOOP,
     WHATSAPP_URL_VARIABLE,
     WHOOP_URL_VARIABLE,
 )
 from custom_components.whoop.whoop_api.const import SLEEPS_PATH
 from sandbox.app import Sandbox
 from sandbox.graph import ALERT_TEMPLATE, GraphSandbox, ReceivedMessage
-from sandbox.whoop import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, JOHN
+from sandbox.whoop import JOHN
+from tests.integration.conftest import SetUpEntry
 from tests.integration.whatsapp.conftest import (
     ALICE,
     TEST_TIMING,
@@ -81,31 +72,6 @@ def blueprint_folder(hass: HomeAssistant, tmp_path: Path) -> None:
     """Give Home Assistant a config folder whose blueprints are the repository's."""
     hass.config.config_dir = str(tmp_path)
     (tmp_path / "blueprints").symlink_to(BLUEPRINTS, target_is_directory=True)
-
-
-async def _set_up_member(hass: HomeAssistant, sandbox: Sandbox) -> MockConfigEntry:
-    """Add John's WHOOP account as the config flow leaves it (before he wakes up)."""
-    assert await async_setup_component(hass, "application_credentials", {})
-    await async_import_client_credential(
-        hass, DOMAIN, ClientCredential(CLIENT_ID, CLIENT_SECRET), DOMAIN
-    )
-    token: dict[str, Any] = sandbox.whoop.issue_tokens(JOHN.user_id, ALL_SCOPES)
-    token["expires_at"] = time.time() + 3600
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="John Smith",
-        unique_id=str(JOHN.user_id),
-        data={
-            "auth_implementation": DOMAIN,
-            "token": token,
-            CONF_ENTRY_TYPE: ENTRY_TYPE_WHOOP,
-            CONF_WEBHOOK_ID: f"whoop-webhook-{JOHN.user_id}",
-        },
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 async def _set_up_sender(hass: HomeAssistant, alice: ConfigSubentryData) -> None:
@@ -199,9 +165,10 @@ async def test_the_report_reaches_a_text_recipient(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await _set_up_member(hass, sandbox)
+    entry = await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
     await _use_blueprint(hass)
     graph.open_window(ALICE, BEFORE_WAKING)
@@ -217,9 +184,10 @@ async def test_the_report_fits_a_template_on_one_line(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await _set_up_member(hass, sandbox)
+    entry = await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "template"))
     await _use_blueprint(hass, title="Good morning John")
 
@@ -236,9 +204,10 @@ async def test_nothing_is_sent_before_a_new_recovery(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await _set_up_member(hass, sandbox)
+    entry = await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
     await _use_blueprint(hass)
     graph.open_window(ALICE, BEFORE_WAKING)
@@ -266,9 +235,10 @@ async def test_without_last_nights_sleep_the_report_says_so_after_ten_minutes(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await _set_up_member(hass, sandbox)
+    entry = await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
     await _use_blueprint(hass)
     graph.open_window(ALICE, BEFORE_WAKING)

@@ -5,22 +5,14 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from tests.integration.conftest import SetUpEntry
 from tests.integration.whatsapp.conftest import SetUpSender
-
-# The WHOOP account fixtures, for this module too.
-from tests.integration.whoop.conftest import (  # noqa: F401
-    SetUpEntry,
-    credentials,
-    set_up_entry,
-    whoop_entry,
-    whoop_points_at_sandbox,
-)
 
 
 async def test_each_kind_of_entry_offers_its_own_actions(
     hass: HomeAssistant,
     hass_ws_client: WebSocketGenerator,
-    set_up_entry: SetUpEntry,  # noqa: F811 - pytest passes the imported fixture
+    set_up_entry: SetUpEntry,
     set_up_sender: SetUpSender,
 ) -> None:
     whoop: MockConfigEntry = await set_up_entry()

@@ -1,90 +1,17 @@
 """Fixtures of the WHOOP account tests: Home Assistant pointed at the sandbox."""
 
-from collections.abc import Awaitable, Callable, Iterable
-import time
-from typing import Any
+from collections.abc import Iterable
 
 import aiohttp
-from homeassistant.components.application_credentials import (
-    ClientCredential,
-    async_import_client_credential,
-)
-from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from yarl import URL
 
-from custom_components.whoop.const import (
-    CONF_ENTRY_TYPE,
-    DOMAIN,
-    ENTRY_TYPE_WHOOP,
-    WHOOP_URL_VARIABLE,
-)
-from sandbox.app import Sandbox
-from sandbox.whoop import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, JOHN
-
-type EntryFactory = Callable[..., MockConfigEntry]
-type SetUpEntry = Callable[..., Awaitable[MockConfigEntry]]
+from sandbox.whoop import ALL_SCOPES, JOHN
 
 
 @pytest.fixture(autouse=True)
-def whoop_points_at_sandbox(monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox) -> None:
-    """Send the integration's WHOOP requests to the sandbox."""
-    monkeypatch.setenv(WHOOP_URL_VARIABLE, sandbox.url)
-
-
-@pytest.fixture
-async def credentials(hass: HomeAssistant) -> None:
-    """Store the sandbox app's client id and secret as application credentials."""
-    assert await async_setup_component(hass, "application_credentials", {})
-    await async_import_client_credential(
-        hass, DOMAIN, ClientCredential(CLIENT_ID, CLIENT_SECRET), DOMAIN
-    )
-
-
-@pytest.fixture
-def whoop_entry(sandbox: Sandbox) -> EntryFactory:
-    """Make a config entry holding real sandbox tokens, as the config flow would."""
-
-    def make(
-        user_id: int = JOHN.user_id,
-        scopes: Iterable[str] = ALL_SCOPES,
-        *,
-        expires_in: int = 3600,
-        title: str = "John Smith",
-    ) -> MockConfigEntry:
-        token: dict[str, Any] = sandbox.whoop.issue_tokens(user_id, scopes)
-        token["expires_at"] = time.time() + expires_in
-        return MockConfigEntry(
-            domain=DOMAIN,
-            title=title,
-            unique_id=str(user_id),
-            data={
-                "auth_implementation": DOMAIN,
-                "token": token,
-                CONF_ENTRY_TYPE: ENTRY_TYPE_WHOOP,
-                "webhook_id": f"whoop-webhook-{user_id}",
-            },
-        )
-
-    return make
-
-
-@pytest.fixture
-def set_up_entry(
-    hass: HomeAssistant, credentials: None, whoop_entry: EntryFactory
-) -> SetUpEntry:
-    """Add a WHOOP account entry and set it up; return the entry."""
-
-    async def set_up(**kwargs: Any) -> MockConfigEntry:
-        entry = whoop_entry(**kwargs)
-        entry.add_to_hass(hass)
-        await hass.config_entries.async_setup(entry.entry_id)
-        await hass.async_block_till_done()
-        return entry
-
-    return set_up
+def whoop_at_sandbox(whoop_points_at_sandbox: None) -> None:
+    """Every WHOOP test talks to the sandbox."""
 
 
 async def authorize_on_sandbox(

@@ -12,11 +12,8 @@ from yarl import URL
 from custom_components.whoop.const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_WHOOP
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
-from tests.integration.whoop.conftest import (
-    EntryFactory,
-    SetUpEntry,
-    authorize_on_sandbox,
-)
+from tests.integration.conftest import EntryFactory, SetUpEntry
+from tests.integration.whoop.conftest import authorize_on_sandbox
 
 pytestmark = pytest.mark.usefixtures("current_request_with_host", "credentials")
 

@@ -18,7 +18,7 @@ from custom_components.whoop.coordinator import (
 from custom_components.whoop.whoop_api import Cycle, Recovery
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
-from tests.integration.whoop.conftest import SetUpEntry
+from tests.integration.conftest import SetUpEntry
 from tests.whoop_api import examples
 
 RECOVERY = "sensor.john_smith_recovery"

@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from sandbox.app import Sandbox
 from sandbox.whoop import CLIENT_SECRET, JOHN
-from tests.integration.whoop.conftest import SetUpEntry
+from tests.integration.conftest import SetUpEntry
 
 
 async def test_diagnostics_are_redacted(

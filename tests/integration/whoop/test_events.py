@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
-from tests.integration.whoop.conftest import EntryFactory, SetUpEntry
+from tests.integration.conftest import EntryFactory, SetUpEntry
 
 BEFORE_WAKING = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 NIGHT_SCORED = datetime(2026, 11, 20, 13, 10, tzinfo=UTC)
@@ -59,15 +59,22 @@ async def test_todays_recovery_and_sleep_fire_once(
     entry = await set_up_entry()
     recovery_events = _record_events(hass, "event.john_smith_recovery")
     sleep_events = _record_events(hass, "event.john_smith_sleep")
+    sleep_end_when_recovery_fired: list[str] = []
+
+    @callback
+    def _look_at_sleep(event: Event) -> None:
+        sleep_end = hass.states.get("sensor.john_smith_sleep_end")
+        assert sleep_end is not None
+        sleep_end_when_recovery_fired.append(sleep_end.state)
+
+    async_track_state_change_event(hass, "event.john_smith_recovery", _look_at_sleep)
     state = hass.states.get("event.john_smith_recovery")
     assert state is not None
     assert state.state == STATE_UNKNOWN  # yesterday's recovery is history, not news
 
     sandbox.clock.set(NIGHT_SCORED)
     coordinators = entry.runtime_data.coordinators
-    await coordinators["recovery"].async_refresh()
-    # The new recovery pulls last night's sleep.
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await coordinators["recovery"].async_refresh()  # pulls last night's sleep first
     await coordinators["recovery"].async_refresh()
     await coordinators["sleep"].async_refresh()
     await hass.async_block_till_done()
@@ -81,6 +88,8 @@ async def test_todays_recovery_and_sleep_fire_once(
     assert attributes["recovery_zone"] in {"green", "yellow", "red"}
     assert attributes["record_id"] == str(recovery.cycle_id)
     assert [s.attributes["event_type"] for s in sleep_events] == ["sleep_scored"]
+    # Whoever reacts to the recovery already sees last night's sleep.
+    assert sleep_end_when_recovery_fired == ["2026-11-20T12:57:43+00:00"]
     assert sleep_events[0].attributes["total_sleep_hours"] > 5
 
 

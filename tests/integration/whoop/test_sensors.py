@@ -11,8 +11,8 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.whoop.sensor import recovery_zone
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
+from tests.integration.conftest import SetUpEntry
 from tests.integration.entity_snapshot import entity_snapshot
-from tests.integration.whoop.conftest import SetUpEntry
 
 # John (UTC-5) wakes at 12:57Z on 20 November; WHOOP detects the night at 13:01Z and scores it
 # at 13:06Z.

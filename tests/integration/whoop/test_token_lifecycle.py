@@ -10,7 +10,7 @@ import pytest
 from custom_components.whoop.const import DOMAIN
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
-from tests.integration.whoop.conftest import EntryFactory, SetUpEntry
+from tests.integration.conftest import EntryFactory, SetUpEntry
 
 TOKEN_ROUTE = "POST /oauth/oauth2/token"
 

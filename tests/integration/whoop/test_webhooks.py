@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.whoop.coordinator import SETTLED_INTERVAL
 from sandbox.app import Sandbox
 from sandbox.whoop import CLIENT_SECRET, JANE, JOHN, sign
-from tests.integration.whoop.conftest import SetUpEntry
+from tests.integration.conftest import SetUpEntry
 
 NIGHT_SCORED = datetime(2026, 11, 20, 13, 10, tzinfo=UTC)
 RECOVERY = "sensor.john_smith_recovery"
