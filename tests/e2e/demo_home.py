@@ -49,7 +49,6 @@ INSTALLATION_REPAIRS: Final = {
 
 # The onboarding steps Home Assistant's frontend completes after creating the owner.
 _ONBOARDING_STEPS: Final = ("core_config", "analytics", "integration")
-_PORT_LINE: Final = re.compile(r"^(\s*server_port:\s*)\d+", re.MULTILINE)
 _HTTP_BLOCK: Final = re.compile(r"^http:.*\n(?:[ \t]+.*\n|[ \t]*\n)*", re.MULTILINE)
 
 
@@ -81,13 +80,16 @@ class DemoHome:
         the repository's blueprints are linked, not copied, so edits show up.
         """
         self.config_dir.mkdir(parents=True, exist_ok=True)
-        configuration = _PORT_LINE.sub(
-            rf"\g<1>{self.port}", BASE_CONFIGURATION.read_text(encoding="utf-8")
+        configuration = _HTTP_BLOCK.sub(
+            "", BASE_CONFIGURATION.read_text(encoding="utf-8")
         )
-        if (self.config_dir / ".storage" / "http").exists():
-            # Home Assistant took the http: YAML into its storage on the first start and ignores
-            # it from then on, with a repair issue saying so: leave it out.
-            configuration = _HTTP_BLOCK.sub("", configuration)
+        if not (self.config_dir / ".storage" / "http").exists():
+            # The demo's own address and port. Home Assistant takes this YAML into its storage on
+            # the first start and ignores it from then on, with a repair issue saying so: later
+            # starts leave it out.
+            configuration += (
+                f"\nhttp:\n  server_host: 127.0.0.1\n  server_port: {self.port}\n"
+            )
         (self.config_dir / "configuration.yaml").write_text(
             configuration, encoding="utf-8"
         )
