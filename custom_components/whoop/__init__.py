@@ -1,6 +1,6 @@
 """The WHOOP integration: WHOOP recovery, sleep and strain, and WhatsApp notifications.
 
-A config entry is either a WHOOP account or a WhatsApp sender; each kind is set up by its own module.
+A config entry is either a WHOOP account (set up by `whoop/`) or a WhatsApp sender (`whatsapp/`).
 """
 
 from homeassistant.config_entries import ConfigEntry
@@ -8,9 +8,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from . import whatsapp_setup, whoop_setup
-from .const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_WHATSAPP
+from .const import DOMAIN
+from .entry_kind import is_whatsapp_sender
 from .services import async_setup_services
+from .whatsapp import setup as whatsapp_setup
+from .whoop import setup as whoop_setup
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -21,19 +23,15 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     return True
 
 
-def _is_whatsapp_sender(entry: ConfigEntry) -> bool:
-    return entry.data.get(CONF_ENTRY_TYPE) == ENTRY_TYPE_WHATSAPP
-
-
 async def async_setup_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Set up a WHOOP account or a WhatsApp sender."""
-    if _is_whatsapp_sender(entry):
+    if is_whatsapp_sender(entry):
         return await whatsapp_setup.async_setup_entry(hass, entry)
     return await whoop_setup.async_setup_entry(hass, entry)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     """Unload a WHOOP account or a WhatsApp sender."""
-    if _is_whatsapp_sender(entry):
+    if is_whatsapp_sender(entry):
         return await whatsapp_setup.async_unload_entry(hass, entry)
     return await whoop_setup.async_unload_entry(hass, entry)

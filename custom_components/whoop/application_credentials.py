@@ -4,7 +4,7 @@ from homeassistant.components.application_credentials import ClientCredential
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
-from .oauth import WhoopOAuth2Implementation, authorization_server
+from .whoop.auth.oauth import WhoopOAuth2Implementation, authorization_server
 
 DEVELOPER_DASHBOARD_URL = "https://developer-dashboard.whoop.com"
 # Home Assistant's "my" redirect; WHOOP refuses plain http://localhost redirect URLs.

@@ -1,46 +1,5 @@
-"""WHOOP binary sensors: whether WHOOP is still calibrating the member's recovery."""
+"""Binary sensor platform: whether WHOOP is still calibrating (see whoop/binary_sensors.py)."""
 
-from typing import override
+from .whoop.binary_sensors import PARALLEL_UPDATES, async_setup_entry
 
-from homeassistant.components.binary_sensor import (
-    BinarySensorEntity,
-    BinarySensorEntityDescription,
-)
-from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-
-from .coordinator import RecoveryData
-from .entity import WhoopEntity
-from .scopes import DataFamily
-from .whoop_setup import WhoopConfigEntry
-
-# Coordinators do all the fetching.
-PARALLEL_UPDATES = 0
-
-CALIBRATING = BinarySensorEntityDescription(
-    key="recovery_calibrating",
-    translation_key="recovery_calibrating",
-    entity_category=EntityCategory.DIAGNOSTIC,
-)
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: WhoopConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Create the calibrating sensor when recovery was granted."""
-    if coordinator := entry.runtime_data.coordinators.get(DataFamily.RECOVERY):
-        async_add_entities([WhoopCalibratingSensor(coordinator, CALIBRATING)])
-
-
-class WhoopCalibratingSensor(WhoopEntity, BinarySensorEntity):
-    """On during the first days, while WHOOP learns the member's baseline."""
-
-    @property
-    @override
-    def is_on(self) -> bool | None:
-        data: RecoveryData = self.coordinator.data
-        score = data.latest.score if data.latest else None
-        return score.user_calibrating if score else None
+__all__ = ["PARALLEL_UPDATES", "async_setup_entry"]

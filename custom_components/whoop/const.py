@@ -8,10 +8,8 @@ from .whoop_api import WHOOP_API_BASE_URL
 
 DOMAIN: Final = "whoop"
 
-# A config entry is either a WHOOP account (OAuth2) or a WhatsApp sender (a business phone number).
+# A config entry is either a WHOOP account or a WhatsApp sender; entry_kind.py tells which.
 CONF_ENTRY_TYPE: Final = "entry_type"
-ENTRY_TYPE_WHOOP: Final = "whoop_account"
-ENTRY_TYPE_WHATSAPP: Final = "whatsapp_sender"
 
 # A WhatsApp sender's recipients are config subentries of this type.
 SUBENTRY_TYPE_RECIPIENT: Final = "recipient"

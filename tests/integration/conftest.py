@@ -16,9 +16,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.whoop.const import (
     CONF_ENTRY_TYPE,
     DOMAIN,
-    ENTRY_TYPE_WHOOP,
     WHOOP_URL_VARIABLE,
 )
+from custom_components.whoop.entry_kind import EntryKind
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, JOHN
 
@@ -67,7 +67,7 @@ def whoop_entry(sandbox: Sandbox, whoop_points_at_sandbox: None) -> EntryFactory
             data={
                 "auth_implementation": DOMAIN,
                 "token": token,
-                CONF_ENTRY_TYPE: ENTRY_TYPE_WHOOP,
+                CONF_ENTRY_TYPE: EntryKind.WHOOP_ACCOUNT,
                 "webhook_id": f"whoop-webhook-{user_id}",
             },
         )

@@ -15,11 +15,11 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
 )
 
-from custom_components.whoop import whatsapp_delivery
 from custom_components.whoop.const import (
     WHATSAPP_URL_VARIABLE,
     WHOOP_URL_VARIABLE,
 )
+from custom_components.whoop.whatsapp import setup as whatsapp_setup
 from custom_components.whoop.whoop_api.const import SLEEPS_PATH
 from sandbox.app import Sandbox
 from sandbox.graph import ALERT_TEMPLATE, GraphSandbox, ReceivedMessage
@@ -63,7 +63,7 @@ def points_at_sandbox(
     sandbox.clock.follow(dt_util.utcnow)
     monkeypatch.setenv(WHOOP_URL_VARIABLE, sandbox.url)
     monkeypatch.setenv(WHATSAPP_URL_VARIABLE, sandbox.graph_url)
-    monkeypatch.setattr(whatsapp_delivery, "TIMING", TEST_TIMING)
+    monkeypatch.setattr(whatsapp_setup, "DeliveryTiming", lambda: TEST_TIMING)
     graph.pair_interval = 0.0
 
 
@@ -110,7 +110,7 @@ async def _john_wakes_up(
 ) -> None:
     """WHOOP scores today's recovery; the integration notices, then fetches last night's sleep."""
     freezer.move_to(NIGHT_SCORED)
-    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await entry.runtime_data.recovery.async_refresh()
     await hass.async_block_till_done(wait_background_tasks=True)
 
 
@@ -213,7 +213,7 @@ async def test_nothing_is_sent_before_a_new_recovery(
     graph.open_window(ALICE, BEFORE_WAKING)
 
     # Still before waking: yesterday's recovery is already known, the blueprint stays quiet.
-    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await entry.runtime_data.recovery.async_refresh()
     await hass.async_block_till_done(wait_background_tasks=True)
     assert graph.messages_to(ALICE) == []
 
@@ -245,7 +245,7 @@ async def test_without_last_nights_sleep_the_report_says_so_after_ten_minutes(
     sandbox.whoop.faults.add("server_error", path=SLEEPS_PATH, count=0)
 
     freezer.move_to(NIGHT_SCORED)
-    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await entry.runtime_data.recovery.async_refresh()
     await _wait_until_running(hass)
     assert graph.messages_to(ALICE) == []  # waiting for last night's sleep
 

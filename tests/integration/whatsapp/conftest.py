@@ -10,15 +10,16 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.whoop import whatsapp_delivery
 from custom_components.whoop.const import (
     CONF_ENTRY_TYPE,
     DOMAIN,
-    ENTRY_TYPE_WHATSAPP,
     SUBENTRY_TYPE_RECIPIENT,
     WHATSAPP_URL_VARIABLE,
 )
-from custom_components.whoop.whatsapp_config import (
+from custom_components.whoop.entry_kind import EntryKind
+from custom_components.whoop.whatsapp import setup as whatsapp_setup
+from custom_components.whoop.whatsapp.delivery.sender import DeliveryTiming
+from custom_components.whoop.whatsapp.settings import (
     CONF_APP_ID,
     CONF_APP_SECRET,
     CONF_DELIVERY_MODE,
@@ -28,7 +29,6 @@ from custom_components.whoop.whatsapp_config import (
     CONF_TEMPLATE_NAME,
     CONF_TEMPLATE_PARAMETERS,
 )
-from custom_components.whoop.whatsapp_delivery import DeliveryTiming
 from sandbox.app import Sandbox
 from sandbox.graph import (
     ACCESS_TOKEN,
@@ -76,7 +76,7 @@ def whatsapp_points_at_sandbox(
 @pytest.fixture(autouse=True)
 def fast_delivery(monkeypatch: pytest.MonkeyPatch, graph: GraphSandbox) -> None:
     """Send without the 6 s spacing; the sandbox stops checking it too."""
-    monkeypatch.setattr(whatsapp_delivery, "TIMING", TEST_TIMING)
+    monkeypatch.setattr(whatsapp_setup, "DeliveryTiming", lambda: TEST_TIMING)
     graph.pair_interval = 0.0
 
 
@@ -118,7 +118,7 @@ def sender_entry(
 ) -> MockConfigEntry:
     """Return a WhatsApp sender entry as the config flow creates it."""
     data = {
-        CONF_ENTRY_TYPE: ENTRY_TYPE_WHATSAPP,
+        CONF_ENTRY_TYPE: EntryKind.WHATSAPP_SENDER,
         CONF_ACCESS_TOKEN: access_token,
         CONF_PHONE_NUMBER_ID: PHONE_NUMBER_ID,
     }

@@ -15,7 +15,8 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.whoop.const import DOMAIN, ENTRY_TYPE_WHATSAPP
+from custom_components.whoop.const import DOMAIN
+from custom_components.whoop.entry_kind import EntryKind
 from sandbox.graph import (
     ACCESS_TOKEN,
     APP_ID,
@@ -73,7 +74,7 @@ async def test_adding_a_sender_with_a_permanent_token(
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == SENDER_TITLE
     assert result["data"] == {
-        "entry_type": ENTRY_TYPE_WHATSAPP,
+        "entry_type": EntryKind.WHATSAPP_SENDER,
         "access_token": ACCESS_TOKEN,
         "phone_number_id": PHONE_NUMBER_ID,
     }

@@ -8,9 +8,9 @@ import time
 from homeassistant.core import HomeAssistant
 import pytest
 
-from custom_components.whoop import whatsapp_delivery
-from custom_components.whoop.whatsapp_config import RecipientSettings
-from custom_components.whoop.whatsapp_delivery import DeliveryTiming
+from custom_components.whoop.whatsapp import setup as whatsapp_setup
+from custom_components.whoop.whatsapp.delivery.sender import DeliveryTiming
+from custom_components.whoop.whatsapp.settings import RecipientSettings
 from sandbox.graph import GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,
@@ -29,9 +29,9 @@ SPACING = 0.3
 def spaced_delivery(monkeypatch: pytest.MonkeyPatch, graph: GraphSandbox) -> None:
     """Space sends SPACING apart; the sandbox refuses closer ones and nothing retries them."""
     monkeypatch.setattr(
-        whatsapp_delivery,
-        "TIMING",
-        DeliveryTiming(recipient_spacing=SPACING, rate_limit_retries=0),
+        whatsapp_setup,
+        "DeliveryTiming",
+        lambda: DeliveryTiming(recipient_spacing=SPACING, rate_limit_retries=0),
     )
     graph.pair_interval = SPACING
 
@@ -110,7 +110,9 @@ async def test_pending_sends_show_in_the_queue(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(
-        whatsapp_delivery, "TIMING", DeliveryTiming(recipient_spacing=SPACING)
+        whatsapp_setup,
+        "DeliveryTiming",
+        lambda: DeliveryTiming(recipient_spacing=SPACING),
     )
     entry = await set_up_sender()
     graph.open_window(ALICE)
@@ -137,7 +139,7 @@ async def test_benchmark_ten_messages_to_one_person_with_the_real_spacing(
 ) -> None:
     # The real timing, and Meta's pair rate limit in the sandbox: no 131056 may happen.
     monkeypatch.setattr(
-        whatsapp_delivery, "TIMING", DeliveryTiming(rate_limit_retries=0)
+        whatsapp_setup, "DeliveryTiming", lambda: DeliveryTiming(rate_limit_retries=0)
     )
     graph.pair_interval = 6.0
     await set_up_sender()

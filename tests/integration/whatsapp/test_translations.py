@@ -9,13 +9,9 @@ import pytest
 import custom_components.whoop as integration
 
 PACKAGE = Path(integration.__file__).parent
-WHATSAPP_MODULES = [
-    "whatsapp_config_flow.py",
-    "whatsapp_delivery.py",
-    "whatsapp_setup.py",
-    "whatsapp_token_watch.py",
-    "notify.py",
-]
+WHATSAPP_MODULES = sorted(
+    str(path.relative_to(PACKAGE)) for path in (PACKAGE / "whatsapp").rglob("*.py")
+)
 STRINGS = json.loads((PACKAGE / "translations" / "en.json").read_text())
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -29,8 +25,8 @@ def _exception_keys() -> set[str]:
     for module in WHATSAPP_MODULES:
         keys |= set(re.findall(r'translation_key="(whatsapp_\w+)"', _source(module)))
         keys |= set(re.findall(r'"(whatsapp_\w+)"\),', _source(module)))
-    keys |= set(re.findall(r'key = "(whatsapp_\w+)"', _source("whatsapp_delivery.py")))
-    keys |= set(re.findall(r'return "(whatsapp_\w+)"', _source("whatsapp_delivery.py")))
+        keys |= set(re.findall(r'key = "(whatsapp_\w+)"', _source(module)))
+        keys |= set(re.findall(r'return "(whatsapp_\w+)"', _source(module)))
     keys.discard("whatsapp_token_expiring")  # issues, checked below
     keys.discard("whatsapp_token_renewal_failed")
     return keys
@@ -99,7 +95,7 @@ def test_issues_exist(key: str) -> None:
 
 
 def test_config_flow_errors_and_aborts_exist() -> None:
-    source = _source("whatsapp_config_flow.py")
+    source = _source("whatsapp/sender_flow.py") + _source("whatsapp/recipient_flow.py")
     form_errors = set(STRINGS["config"]["error"])
     assert {
         "invalid_token",

@@ -9,7 +9,8 @@ import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
-from custom_components.whoop.const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_WHOOP
+from custom_components.whoop.const import CONF_ENTRY_TYPE, DOMAIN
+from custom_components.whoop.entry_kind import EntryKind
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
 from tests.integration.conftest import EntryFactory, SetUpEntry
@@ -67,7 +68,7 @@ async def test_full_oauth_dance_creates_the_member_entry(
     assert result["title"] == "John Smith"
     assert result["result"].unique_id == str(JOHN.user_id)
     data = result["data"]
-    assert data[CONF_ENTRY_TYPE] == ENTRY_TYPE_WHOOP
+    assert data[CONF_ENTRY_TYPE] == EntryKind.WHOOP_ACCOUNT
     assert data["auth_implementation"] == DOMAIN
     assert data["token"]["refresh_token"]
     assert data["token"]["expires_in"] == 3600

@@ -9,7 +9,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.whoop.coordinator import (
+from custom_components.whoop.whoop.coordinator import (
     AWAITING_TODAY_INTERVAL,
     MISSED_INTERVAL,
     SETTLED_INTERVAL,
@@ -49,7 +49,7 @@ async def test_a_failing_update_makes_entities_unavailable_then_recovers(
     params: dict[str, object],
 ) -> None:
     entry = await set_up_entry()
-    coordinator = entry.runtime_data.coordinators["recovery"]
+    coordinator = entry.runtime_data.recovery
     shown = _state(hass, RECOVERY)
 
     sandbox.whoop.faults.add(fault, path="/developer/v2/recovery", count=2, **params)
@@ -70,7 +70,7 @@ async def test_a_rate_limit_waits_as_long_as_whoop_says(
     set_up_entry: SetUpEntry,
 ) -> None:
     entry = await set_up_entry()
-    coordinator = entry.runtime_data.coordinators["strain"]
+    coordinator = entry.runtime_data.strain
     sandbox.whoop.faults.add(
         "rate_limit", path="/developer/v2/cycle", reset_seconds=1800
     )
@@ -93,7 +93,7 @@ async def test_slow_answers_within_the_timeout_are_fine(
 ) -> None:
     entry = await set_up_entry()
     sandbox.whoop.faults.add("slow", path="/developer/v2/recovery", delay=0.3)
-    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await entry.runtime_data.recovery.async_refresh()
     assert _state(hass, RECOVERY) != STATE_UNAVAILABLE
 
 
@@ -106,8 +106,8 @@ async def test_morning_cadence_follows_the_newest_recovery(
     freezer.move_to(datetime(2026, 11, 20, 13, 10, tzinfo=UTC))
     sandbox.clock.follow(dt_util.utcnow)
     entry = await set_up_entry()
-    recovery = entry.runtime_data.coordinators["recovery"]
-    sleep = entry.runtime_data.coordinators["sleep"]
+    recovery = entry.runtime_data.recovery
+    sleep = entry.runtime_data.sleep
     # Today's recovery just arrived: look again in an hour.
     assert recovery.update_interval == SETTLED_INTERVAL
     assert sleep.update_interval == SETTLED_INTERVAL
@@ -134,7 +134,7 @@ async def test_a_new_cycle_fetches_recovery_at_once(
     freezer.move_to(datetime(2026, 11, 20, 12, 50, tzinfo=UTC))
     sandbox.clock.follow(dt_util.utcnow)
     entry = await set_up_entry()
-    strain = entry.runtime_data.coordinators["strain"]
+    strain = entry.runtime_data.strain
     freezer.move_to(datetime(2026, 11, 20, 13, 7, tzinfo=UTC))
     sandbox.whoop.reset_log()
 

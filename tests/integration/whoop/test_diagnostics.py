@@ -23,8 +23,8 @@ async def test_diagnostics_are_redacted(
 ) -> None:
     entry = await set_up_entry()
     sandbox.whoop.faults.add("server_error", path="/developer/v2/activity/workout")
-    await entry.runtime_data.coordinators["workout"].async_refresh()
-    await entry.runtime_data.coordinators["recovery"].async_refresh()
+    await entry.runtime_data.workout.async_refresh()
+    await entry.runtime_data.recovery.async_refresh()
 
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
 
@@ -38,7 +38,19 @@ async def test_diagnostics_are_redacted(
     assert workout["last_update_success"] is False
     assert "server error (500)" in workout["last_exception"]
     assert diagnostics["rate_limit"]["remaining"] is not None
-    assert diagnostics["coordinators"]["recovery"]["data"]["latest"]["score"]
+    recovery = diagnostics["coordinators"]["recovery"]["records"]["latest"]
+    assert recovery["score_state"] == "SCORED"
+    assert "hrv_rmssd_milli" in recovery["values_present"]
+    # Health values are personal data: only their presence is reported.
+    score = entry.runtime_data.recovery.data.latest.score
+    for value in (
+        score.hrv_rmssd_milli,
+        score.recovery_score,
+        score.resting_heart_rate,
+    ):
+        assert json.dumps(value) not in text
+    weight = entry.runtime_data.body.data.measurement.weight_kilogram
+    assert json.dumps(weight) not in text
     # Times depend on when the test runs; the rest is stable.
     diagnostics["entry"]["data"]["token"].pop("expires_at")
     assert diagnostics == snapshot

@@ -73,10 +73,10 @@ async def test_todays_recovery_and_sleep_fire_once(
     assert state.state == STATE_UNKNOWN  # yesterday's recovery is history, not news
 
     sandbox.clock.set(NIGHT_SCORED)
-    coordinators = entry.runtime_data.coordinators
-    await coordinators["recovery"].async_refresh()  # pulls last night's sleep first
-    await coordinators["recovery"].async_refresh()
-    await coordinators["sleep"].async_refresh()
+    coordinators = entry.runtime_data
+    await coordinators.recovery.async_refresh()  # pulls last night's sleep first
+    await coordinators.recovery.async_refresh()
+    await coordinators.sleep.async_refresh()
     await hass.async_block_till_done()
 
     assert len(recovery_events) == 1
@@ -100,7 +100,7 @@ async def test_a_new_workout_fires(
     entry = await set_up_entry()
     workout_events = _record_events(hass, "event.john_smith_workout")
     sandbox.clock.set(AFTER_YOGA)
-    await entry.runtime_data.coordinators["workout"].async_refresh()
+    await entry.runtime_data.workout.async_refresh()
     await hass.async_block_till_done()
     assert len(workout_events) == 1
     assert workout_events[0].attributes["sport"] == "yoga"

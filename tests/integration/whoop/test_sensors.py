@@ -8,7 +8,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.whoop.sensor import recovery_zone
+from custom_components.whoop.whoop.sensors import recovery_zone
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
 from tests.integration.conftest import SetUpEntry
@@ -132,8 +132,8 @@ async def test_a_nap_never_replaces_last_night(
     assert datetime.fromisoformat(sleep_start.state) == night.start.replace(
         microsecond=0
     )
-    data = entry.runtime_data.coordinators
-    assert data["sleep"].data.latest_nap.id == str(sleeps[0].id)
+    data = entry.runtime_data
+    assert data.sleep.data.latest_nap.id == str(sleeps[0].id)
 
 
 async def test_a_night_without_the_strap_keeps_yesterdays_recovery(
@@ -142,8 +142,8 @@ async def test_a_night_without_the_strap_keeps_yesterdays_recovery(
     sandbox.whoop.mark_not_worn(JOHN.user_id, date(2026, 11, 20))
     sandbox.clock.set(NIGHT_SCORED)
     entry = await set_up_entry()
-    recovery = entry.runtime_data.coordinators["recovery"].data.latest
-    strain = entry.runtime_data.coordinators["strain"].data.current
+    recovery = entry.runtime_data.recovery.data.latest
+    strain = entry.runtime_data.strain.data.current
     # No recovery for today's cycle: the newest one is yesterday's, and it says so by its cycle.
     assert recovery.cycle_id != strain.id
     state = hass.states.get("sensor.john_smith_recovery")

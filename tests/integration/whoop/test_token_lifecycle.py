@@ -96,7 +96,7 @@ async def test_a_rejected_access_token_is_refreshed_before_asking_the_user(
     hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
 ) -> None:
     entry = await set_up_entry()
-    coordinator = next(iter(entry.runtime_data.coordinators.values()))
+    coordinator = next(iter(entry.runtime_data.coordinators))
     # WHOOP rejects the current access token once, before its announced expiry.
     sandbox.whoop.faults.add("server_error", path="/developer/v2/", status=401)
     sandbox.whoop.reset_log()
@@ -112,7 +112,7 @@ async def test_data_calls_rejected_after_a_refresh_start_reauth(
     hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
 ) -> None:
     entry = await set_up_entry()
-    coordinator = next(iter(entry.runtime_data.coordinators.values()))
+    coordinator = next(iter(entry.runtime_data.coordinators))
     sandbox.whoop.faults.add("server_error", path="/developer/v2/", status=401, count=2)
 
     await coordinator.async_refresh()
@@ -147,16 +147,16 @@ async def test_two_rejections_of_one_token_share_one_refresh(
     hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
 ) -> None:
     entry = await set_up_entry()
-    coordinators = entry.runtime_data.coordinators
+    coordinators = entry.runtime_data
     sandbox.whoop.faults.add("server_error", path="/developer/v2/", status=401, count=2)
     sandbox.whoop.reset_log()
 
     await asyncio.gather(
-        coordinators["recovery"].async_refresh(), coordinators["strain"].async_refresh()
+        coordinators.recovery.async_refresh(), coordinators.strain.async_refresh()
     )
 
-    assert coordinators["recovery"].last_update_success
-    assert coordinators["strain"].last_update_success
+    assert coordinators.recovery.last_update_success
+    assert coordinators.strain.last_update_success
     assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 1
 
 

@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.whoop.coordinator import SETTLED_INTERVAL
+from custom_components.whoop.whoop.coordinator import SETTLED_INTERVAL
 from sandbox.app import Sandbox
 from sandbox.whoop import CLIENT_SECRET, JANE, JOHN, sign
 from tests.integration.conftest import SetUpEntry
@@ -70,8 +70,8 @@ async def test_a_pushed_recovery_shows_at_once(
     assert event is not None
     assert event.attributes["event_type"] == "recovery_scored"
     # Webhooks flow: the morning families only reconcile hourly now.
-    coordinators = entry.runtime_data.coordinators
-    assert coordinators["recovery"].update_interval == SETTLED_INTERVAL
+    coordinators = entry.runtime_data
+    assert coordinators.recovery.update_interval == SETTLED_INTERVAL
 
 
 async def test_one_url_serves_the_whole_household(
@@ -97,8 +97,8 @@ async def test_one_url_serves_the_whole_household(
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert status == 204
-    assert jane.runtime_data.coordinators["workout"].last_push is not None
-    assert john.runtime_data.coordinators["workout"].last_push is None
+    assert jane.runtime_data.workout.last_push is not None
+    assert john.runtime_data.workout.last_push is None
     assert sandbox.whoop.request_counts()["GET /developer/v2/activity/workout"] == 1
 
 
@@ -157,7 +157,7 @@ async def test_forged_malformed_or_foreign_deliveries_change_nothing(
     assert await _post(url, payload, secret) == status
     await hass.async_block_till_done(wait_background_tasks=True)
     assert not sandbox.whoop.requests
-    assert all(c.last_push is None for c in entry.runtime_data.coordinators.values())
+    assert all(c.last_push is None for c in entry.runtime_data.coordinators)
 
 
 async def test_configure_shows_the_url_for_the_whoop_dashboard(

@@ -22,15 +22,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
 import logging
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 
-from .const import DOMAIN
-from .whatsapp_api import (
+from ...const import DOMAIN
+from ...whatsapp_api import (
     CAPTION_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     InvalidPhoneNumberError,
@@ -53,13 +52,16 @@ from .whatsapp_api import (
     flatten_template_parameter,
     split_text,
 )
-from .whatsapp_config import (
+from ..settings import (
     DEFAULT_TITLE,
     DeliveryMode,
     RecipientSettings,
     TemplateParameters,
     TemplateSettings,
 )
+
+if TYPE_CHECKING:
+    from ..runtime_data import WhatsAppConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -205,7 +207,7 @@ class WhatsAppSender:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry,
+        entry: WhatsAppConfigEntry,
         client: WhatsAppClient,
         timing: DeliveryTiming,
     ) -> None:

@@ -7,8 +7,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 
-from .whatsapp_config import CONF_APP_SECRET, CONF_PHONE_NUMBER, RecipientSettings
-from .whatsapp_setup import WhatsAppConfigEntry
+from .runtime_data import WhatsAppConfigEntry
+from .settings import CONF_APP_SECRET, CONF_PHONE_NUMBER, RecipientSettings
 
 # The token and the app secret are secrets; phone numbers identify people (the business number
 # appears in the entry title too).

@@ -15,8 +15,8 @@ from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from .const import whatsapp_base_url
-from .whatsapp_api import WhatsAppClient
+from ..const import whatsapp_base_url
+from ..whatsapp_api import WhatsAppClient
 
 # Sender (config entry) data.
 CONF_PHONE_NUMBER_ID: Final = "phone_number_id"

@@ -8,9 +8,8 @@ token before its announced expiry.
 """
 
 import asyncio
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
@@ -18,14 +17,17 @@ from homeassistant.exceptions import (
 )
 from homeassistant.helpers.config_entry_oauth2_flow import OAuth2Session
 
-from .const import DOMAIN
+from ...const import DOMAIN
+
+if TYPE_CHECKING:
+    from ..coordinator import WhoopConfigEntry
 
 
-class WhoopTokenProvider:
+class WhoopTokenHolder:
     """Hands out valid access tokens for one config entry."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: ConfigEntry, session: OAuth2Session
+        self, hass: HomeAssistant, entry: WhoopConfigEntry, session: OAuth2Session
     ) -> None:
         """Wrap the entry's single OAuth2 session."""
         self._hass = hass

@@ -13,20 +13,22 @@ import logging
 
 from aiohttp import web
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.util import dt as dt_util
 
-from .const import CONF_ENTRY_TYPE, DOMAIN, ENTRY_TYPE_WHOOP
-from .scopes import DataFamily
-from .whoop_api import (
+from ..const import DOMAIN
+from ..entry_kind import is_whoop_account
+from ..whoop_api import (
     WEBHOOK_SIGNATURE_HEADER,
     WEBHOOK_TIMESTAMP_HEADER,
     WebhookEvent,
     WhoopResponseError,
     verify_webhook_signature,
 )
+from .auth.scopes import DataFamily
+from .coordinator import WhoopConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -75,12 +77,12 @@ class WhoopWebhookReceiver:
         return web.Response(status=HTTPStatus.NO_CONTENT)
 
 
-def _member_entry(hass: HomeAssistant, user_id: int) -> ConfigEntry | None:
+def _member_entry(hass: HomeAssistant, user_id: int) -> WhoopConfigEntry | None:
     """Return the loaded WHOOP entry of the member, wherever the event arrived."""
     entry = hass.config_entries.async_entry_for_domain_unique_id(DOMAIN, str(user_id))
     if (
         entry is None
-        or entry.data.get(CONF_ENTRY_TYPE) != ENTRY_TYPE_WHOOP
+        or not is_whoop_account(entry)
         or entry.state is not ConfigEntryState.LOADED
     ):
         return None
@@ -88,24 +90,24 @@ def _member_entry(hass: HomeAssistant, user_id: int) -> ConfigEntry | None:
 
 
 @callback
-def _refresh(entry: ConfigEntry, event: WebhookEvent) -> None:
-    coordinators = entry.runtime_data.coordinators
+def _refresh(entry: WhoopConfigEntry, event: WebhookEvent) -> None:
+    runtime_data = entry.runtime_data
     now = dt_util.utcnow()
-    for coordinator in coordinators.values():
+    for coordinator in runtime_data.coordinators:
         coordinator.last_push = now
     for family in FAMILIES_OF_RESOURCE.get(event.resource, ()):
-        if (coordinator := coordinators.get(family)) is not None:
+        if (pushed := runtime_data.coordinator_of(family)) is not None:
             _LOGGER.debug("WHOOP pushed %s: refreshing %s", event.event_type, family)
             entry.async_create_background_task(
-                coordinator.hass,
-                coordinator.async_request_refresh(),
+                pushed.hass,
+                pushed.async_request_refresh(),
                 f"WHOOP {family} after a webhook",
             )
 
 
 @callback
 def async_register_webhook(
-    hass: HomeAssistant, entry: ConfigEntry, client_secret: str
+    hass: HomeAssistant, entry: WhoopConfigEntry, client_secret: str
 ) -> None:
     """Listen on the entry's webhook URL until the entry unloads."""
     webhook_id: str = entry.data[CONF_WEBHOOK_ID]
@@ -121,7 +123,7 @@ def async_register_webhook(
     entry.async_on_unload(lambda: webhook.async_unregister(hass, webhook_id))
 
 
-def webhook_url(hass: HomeAssistant, entry: ConfigEntry) -> str | None:
+def webhook_url(hass: HomeAssistant, entry: WhoopConfigEntry) -> str | None:
     """Return the URL to set in the WHOOP developer dashboard, if Home Assistant has one."""
     try:
         # WHOOP posts from the internet: an internal URL would never be reached.

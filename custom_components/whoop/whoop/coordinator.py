@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
-from typing import ClassVar, override
+from typing import Any, ClassVar, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -27,10 +27,8 @@ from homeassistant.exceptions import (
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
-from .scopes import DataFamily
-from .token_provider import WhoopTokenProvider
-from .whoop_api import (
+from ..const import DOMAIN
+from ..whoop_api import (
     BodyMeasurement,
     Cycle,
     Recovery,
@@ -42,6 +40,8 @@ from .whoop_api import (
     WhoopRateLimitError,
     Workout,
 )
+from .auth.scopes import DataFamily
+from .auth.token_holder import WhoopTokenHolder
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -108,7 +108,7 @@ class BodyData:
 class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """Fetch one data family; map WHOOP and token errors to what Home Assistant expects."""
 
-    config_entry: ConfigEntry
+    config_entry: WhoopConfigEntry
     family: ClassVar[DataFamily]
     initial_interval: ClassVar[timedelta]
     # While WHOOP webhooks arrive, polling only reconciles missed ones at this pace (None: WHOOP
@@ -118,9 +118,9 @@ class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry,
+        entry: WhoopConfigEntry,
         client: WhoopClient,
-        tokens: WhoopTokenProvider,
+        tokens: WhoopTokenHolder,
     ) -> None:
         """Create the coordinator of one data family."""
         super().__init__(
@@ -236,19 +236,33 @@ class MorningCoordinator[DataT](WhoopCoordinator[DataT]):
 
     initial_interval = AWAITING_TODAY_INTERVAL
     reconcile_interval = SETTLED_INTERVAL
-    _strain: StrainCoordinator | None = None
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: WhoopConfigEntry,
+        client: WhoopClient,
+        tokens: WhoopTokenHolder,
+        *,
+        strain: StrainCoordinator | None,
+    ) -> None:
+        """Follow ``strain`` (when granted): its new cycle announces the morning's record."""
+        super().__init__(hass, entry, client, tokens)
+        self._strain = strain
 
     @abstractmethod
     def _morning_record(self, data: DataT) -> Recovery | Sleep | None:
         """Return the record whose arrival ends the morning wait."""
 
     @callback
-    def async_follow_strain(self, strain: StrainCoordinator) -> Callable[[], None]:
+    def async_follow_strain(self) -> Callable[[], None]:
         """Refresh at once when a new cycle appears; return the unsubscribe callback.
 
         WHOOP creates the day's cycle when it detects the night, shortly before scoring it.
+        Called once the first refreshes are done, so that the cycle known then is no news.
         """
-        self._strain = strain
+        if (strain := self._strain) is None:
+            return lambda: None
         known_cycle_id = strain.data.current.id if strain.data.current else None
 
         @callback
@@ -285,8 +299,22 @@ class RecoveryCoordinator(MorningCoordinator[RecoveryData]):
 
     family = DataFamily.RECOVERY
 
-    # Last night's sleep, scored together with the recovery (set when both were granted).
-    sleep: SleepCoordinator | None = None
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: WhoopConfigEntry,
+        client: WhoopClient,
+        tokens: WhoopTokenHolder,
+        *,
+        strain: StrainCoordinator | None,
+        sleep: SleepCoordinator | None,
+    ) -> None:
+        """Refresh ``sleep`` (when granted) first whenever a new recovery arrives.
+
+        Last night's sleep is scored together with the recovery.
+        """
+        super().__init__(hass, entry, client, tokens, strain=strain)
+        self.sleep = sleep
 
     @override
     async def _async_fetch(self) -> RecoveryData:
@@ -323,14 +351,15 @@ class SleepCoordinator(MorningCoordinator[SleepData]):
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry,
+        entry: WhoopConfigEntry,
         client: WhoopClient,
-        tokens: WhoopTokenProvider,
+        tokens: WhoopTokenHolder,
         *,
+        strain: StrainCoordinator | None,
         recovery_leads: bool,
     ) -> None:
         """Poll often in the morning only when no recovery coordinator leads the wait."""
-        super().__init__(hass, entry, client, tokens)
+        super().__init__(hass, entry, client, tokens, strain=strain)
         self._recovery_leads = recovery_leads
 
     @override
@@ -372,3 +401,41 @@ class BodyCoordinator(WhoopCoordinator[BodyData]):
     @override
     async def _async_fetch(self) -> BodyData:
         return BodyData(measurement=await self.client.get_body_measurement())
+
+
+@dataclass(slots=True)
+class WhoopRuntimeData:
+    """What a WHOOP account entry holds while loaded: one coordinator per granted family.
+
+    A family the member did not grant has no coordinator (None) and no entities.
+    """
+
+    client: WhoopClient
+    tokens: WhoopTokenHolder
+    strain: StrainCoordinator | None
+    recovery: RecoveryCoordinator | None
+    sleep: SleepCoordinator | None
+    workout: WorkoutCoordinator | None
+    body: BodyCoordinator | None
+
+    @property
+    def coordinators(self) -> tuple[WhoopCoordinator[Any], ...]:
+        """Return the coordinators of the granted families."""
+        return tuple(
+            coordinator
+            for coordinator in (
+                self.strain,
+                self.recovery,
+                self.sleep,
+                self.workout,
+                self.body,
+            )
+            if coordinator is not None
+        )
+
+    def coordinator_of(self, family: DataFamily) -> WhoopCoordinator[Any] | None:
+        """Return the coordinator of ``family``, if the member granted it."""
+        return next((c for c in self.coordinators if c.family is family), None)
+
+
+type WhoopConfigEntry = ConfigEntry[WhoopRuntimeData]

@@ -6,17 +6,17 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
+from ..const import DOMAIN
 from .coordinator import WhoopCoordinator
 
 
-class WhoopEntity(CoordinatorEntity[WhoopCoordinator[Any]]):
+class WhoopEntity[CoordinatorT: WhoopCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
     """An entity fed by one WHOOP coordinator; unavailable while its updates fail."""
 
     _attr_has_entity_name = True
 
     def __init__(
-        self, coordinator: WhoopCoordinator[Any], description: EntityDescription
+        self, coordinator: CoordinatorT, description: EntityDescription
     ) -> None:
         """Attach the entity to the member's device."""
         super().__init__(coordinator)

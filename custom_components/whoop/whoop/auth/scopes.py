@@ -3,7 +3,7 @@
 from enum import StrEnum
 from typing import Final
 
-from .whoop_api import (
+from ...whoop_api import (
     OFFLINE_SCOPE,
     SCOPE_READ_BODY_MEASUREMENT,
     SCOPE_READ_CYCLES,

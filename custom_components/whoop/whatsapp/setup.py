@@ -7,18 +7,15 @@ app from reconfiguration) reloads the entry. A token the token watch renewed is 
 it reaches the entry, so it does not count as a change.
 """
 
-from dataclasses import dataclass
 from typing import Final
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
-from . import whatsapp_delivery
-from .const import DOMAIN
-from .whatsapp_api import (
+from ..const import DOMAIN
+from ..whatsapp_api import (
     PhoneNumber,
     TokenInfo,
     WhatsAppAuthenticationError,
@@ -27,34 +24,16 @@ from .whatsapp_api import (
     WhatsAppInvalidParameterError,
     WhatsAppPermissionError,
 )
-from .whatsapp_config import SenderSettings, create_client
-from .whatsapp_delivery import WhatsAppSender
-from .whatsapp_token_watch import TokenWatch
+from .delivery.sender import DeliveryTiming, WhatsAppSender
+from .runtime_data import (
+    WhatsAppConfigEntry,
+    WhatsAppRuntimeData,
+    signal_recipients_changed,
+)
+from .settings import SenderSettings, create_client
+from .token_watch import TokenWatch
 
 PLATFORMS: Final = [Platform.NOTIFY]
-
-
-@dataclass(frozen=True, slots=True)
-class WhatsAppRuntimeData:
-    """What a WhatsApp sender entry holds while loaded.
-
-    Attributes:
-        phone_number: The business number, as the Cloud API described it at setup.
-        sender: Delivers messages (per-recipient queues, retries, errors).
-        token_watch: Watches the token's expiry; holds the settings in use.
-    """
-
-    phone_number: PhoneNumber
-    sender: WhatsAppSender
-    token_watch: TokenWatch
-
-
-type WhatsAppConfigEntry = ConfigEntry[WhatsAppRuntimeData]
-
-
-def signal_recipients_changed(entry_id: str) -> str:
-    """Return the dispatcher signal sent when a sender's recipients (subentries) may have changed."""
-    return f"{DOMAIN}_{entry_id}_whatsapp_recipients_changed"
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> bool:
@@ -68,7 +47,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> 
     settings = SenderSettings.from_entry(entry)
     client = create_client(hass, settings)
     token_info, phone_number = await _async_check_sender(entry, client)
-    sender = WhatsAppSender(hass, entry, client, whatsapp_delivery.TIMING)
+    sender = WhatsAppSender(hass, entry, client, DeliveryTiming())
     token_watch = TokenWatch(hass, entry, sender, settings)
     entry.runtime_data = WhatsAppRuntimeData(
         phone_number=phone_number, sender=sender, token_watch=token_watch
@@ -85,7 +64,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) ->
 
 
 async def _async_check_sender(
-    entry: ConfigEntry, client: WhatsAppClient
+    entry: WhatsAppConfigEntry, client: WhatsAppClient
 ) -> tuple[TokenInfo, PhoneNumber]:
     placeholders = {"sender": entry.title}
     try:

@@ -8,8 +8,8 @@ from homeassistant.components.application_credentials import (
 )
 from homeassistant.exceptions import OAuth2TokenRequestConnectionError
 
-from .const import whoop_base_url
-from .whoop_api import OAUTH_AUTHORIZE_PATH, OAUTH_TOKEN_PATH, OFFLINE_SCOPE
+from ...const import whoop_base_url
+from ...whoop_api import OAUTH_AUTHORIZE_PATH, OAUTH_TOKEN_PATH, OFFLINE_SCOPE
 
 
 def authorization_server() -> AuthorizationServer:
@@ -25,7 +25,7 @@ class WhoopOAuth2Implementation(AuthImplementation):
 
     WHOOP rotates refresh tokens: each refresh invalidates the previous one. Home Assistant's
     OAuth2Session serialises refreshes under a lock and there is exactly one session per entry
-    (see whoop_setup.py), so a refresh token is never spent twice.
+    (see whoop/setup.py), so a refresh token is never spent twice.
     """
 
     @override

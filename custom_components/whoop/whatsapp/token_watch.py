@@ -11,23 +11,25 @@ App access tokens (client credentials) cannot send messages, so they are never u
 from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .const import DOMAIN
-from .whatsapp_api import (
+from ..const import DOMAIN
+from ..whatsapp_api import (
     ExchangedToken,
     TokenInfo,
     WhatsAppAuthenticationError,
     WhatsAppError,
 )
-from .whatsapp_config import SenderSettings
-from .whatsapp_delivery import WhatsAppSender
+from .delivery.sender import WhatsAppSender
+from .settings import SenderSettings
+
+if TYPE_CHECKING:
+    from .runtime_data import WhatsAppConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -50,7 +52,7 @@ class TokenWatch:
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ConfigEntry,
+        entry: WhatsAppConfigEntry,
         sender: WhatsAppSender,
         settings: SenderSettings,
     ) -> None:

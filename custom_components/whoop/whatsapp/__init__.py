@@ -1,0 +1,1 @@
+"""The WhatsApp sender side: a business number of the WhatsApp Cloud API and its recipients."""

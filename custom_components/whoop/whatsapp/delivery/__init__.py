@@ -1,0 +1,1 @@
+"""Delivering messages to recipients: queues and pacing, composing, retries, and errors told plainly."""

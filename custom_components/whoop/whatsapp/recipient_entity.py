@@ -1,0 +1,194 @@
+"""WhatsApp notify entities: one per recipient (config subentry) of a WhatsApp sender.
+
+Each recipient is a device of its own, named after the person, holding their notify entity
+(``notify.<name>_whatsapp``): the person is what automations target, their device page gathers what
+concerns them, and deleting the recipient removes the device with it. The sender has no entities of
+its own, so it gets no device.
+"""
+
+import mimetypes
+from pathlib import Path
+from typing import Final, override
+
+from homeassistant.components.notify import NotifyEntity
+from homeassistant.components.notify.const import NotifyEntityFeature
+from homeassistant.config_entries import ConfigSubentry
+from homeassistant.core import HomeAssistant, ServiceResponse, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from .delivery.sender import MediaKind, MediaMessage, TemplateBodyParameters
+from .runtime_data import WhatsAppConfigEntry, signal_recipients_changed
+from .settings import DEFAULT_TEMPLATE_LANGUAGE, RecipientSettings
+
+# Sends are serialised per recipient by the sender's queues, not by the entity platform.
+PARALLEL_UPDATES = 0
+
+_DEFAULT_MIME_TYPE: Final = "application/octet-stream"
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: WhatsAppConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a notify entity per recipient now, and for each recipient added later."""
+    added: set[str] = set()
+
+    @callback
+    def async_add_new_recipients() -> None:
+        # Entities of deleted recipients are removed by Home Assistant with their subentry.
+        added.intersection_update(entry.subentries)
+        for subentry_id, subentry in entry.subentries.items():
+            if (
+                subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT
+                or subentry_id in added
+            ):
+                continue
+            added.add(subentry_id)
+            async_add_entities(
+                [WhatsAppRecipientEntity(entry, subentry)],
+                config_subentry_id=subentry_id,
+            )
+
+    async_add_new_recipients()
+    entry.async_on_unload(
+        async_dispatcher_connect(
+            hass, signal_recipients_changed(entry.entry_id), async_add_new_recipients
+        )
+    )
+
+
+class WhatsAppRecipientEntity(NotifyEntity):
+    """Sends notifications, templates and media to one person on WhatsApp."""
+
+    _attr_has_entity_name = True
+    _attr_translation_key = "whatsapp"
+    _attr_supported_features = NotifyEntityFeature.TITLE
+
+    def __init__(self, entry: WhatsAppConfigEntry, subentry: ConfigSubentry) -> None:
+        """Represent the recipient ``subentry`` of the sender ``entry``."""
+        self._entry = entry
+        self._subentry_id = subentry.subentry_id
+        self._attr_unique_id = subentry.subentry_id
+        self._attr_device_info = DeviceInfo(
+            identifiers={(DOMAIN, subentry.subentry_id)},
+            name=subentry.title,
+            entry_type=DeviceEntryType.SERVICE,
+            manufacturer="Meta",
+            model="WhatsApp recipient",
+        )
+
+    @property
+    def recipient(self) -> RecipientSettings:
+        """The recipient's settings as they are now (edits apply without a reload)."""
+        return RecipientSettings.from_subentry(
+            self._entry.subentries[self._subentry_id]
+        )
+
+    @override
+    async def async_added_to_hass(self) -> None:
+        """Follow renames of the recipient."""
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_recipients_changed(self._entry.entry_id),
+                self._async_recipient_changed,
+            )
+        )
+
+    @callback
+    def _async_recipient_changed(self) -> None:
+        subentry = self._entry.subentries.get(self._subentry_id)
+        device = self.device_entry
+        if (
+            subentry is not None
+            and device is not None
+            and device.name != subentry.title
+        ):
+            dr.async_get(self.hass).async_update_device(device.id, name=subentry.title)
+
+    @override
+    async def async_send_message(self, message: str, title: str | None = None) -> None:
+        """Deliver a notification by the recipient's delivery mode (``notify.send_message``)."""
+        await self._entry.runtime_data.sender.async_send_notification(
+            self.recipient, message, title
+        )
+
+    async def async_send_template(
+        self,
+        template: str,
+        language: str | None = None,
+        parameters: TemplateBodyParameters | None = None,
+    ) -> ServiceResponse:
+        """Send an approved template (the ``whoop.send_whatsapp_template`` action)."""
+        recipient = self.recipient
+        if language is None:
+            language = (
+                recipient.template.language
+                if recipient.template
+                else DEFAULT_TEMPLATE_LANGUAGE
+            )
+        sent = await self._entry.runtime_data.sender.async_send_template(
+            recipient, template, language, parameters or []
+        )
+        self._async_record_notification()
+        return {"message_id": sent.message_id}
+
+    async def async_send_media(
+        self,
+        kind: str,
+        url: str | None = None,
+        file: str | None = None,
+        caption: str | None = None,
+        filename: str | None = None,
+    ) -> ServiceResponse:
+        """Send an image or document by URL or from a local file (``whoop.send_whatsapp_media``)."""
+        media_kind = MediaKind(kind)
+        media_id = None
+        if file is not None:
+            path = Path(file)
+            filename = filename or path.name
+            media_id = await self._async_upload(path)
+        elif filename is None and media_kind is MediaKind.DOCUMENT and url:
+            filename = Path(url.split("?", 1)[0]).name or None
+        sent = await self._entry.runtime_data.sender.async_send_media(
+            self.recipient,
+            MediaMessage(
+                kind=media_kind,
+                link=url if media_id is None else None,
+                media_id=media_id,
+                caption=caption,
+                filename=filename if media_kind is MediaKind.DOCUMENT else None,
+            ),
+        )
+        self._async_record_notification()
+        return {"message_id": sent.message_id}
+
+    async def _async_upload(self, path: Path) -> str:
+        """Upload a local file the configuration allows, returning its media id."""
+        if not self.hass.config.is_allowed_path(str(path)):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="whatsapp_path_not_allowed",
+                translation_placeholders={"path": str(path)},
+            )
+        try:
+            data = await self.hass.async_add_executor_job(path.read_bytes)
+        except OSError as err:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="whatsapp_file_unreadable",
+                translation_placeholders={
+                    "path": str(path),
+                    "error": err.strerror or str(err),
+                },
+            ) from err
+        mime_type = mimetypes.guess_type(path.name)[0] or _DEFAULT_MIME_TYPE
+        return await self._entry.runtime_data.sender.async_upload_media(
+            self.recipient, data, mime_type, path.name
+        )

@@ -1,0 +1,220 @@
+"""Subentry flow of a WhatsApp recipient: who, their number, and how notifications reach them."""
+
+from collections.abc import Mapping
+import re
+from typing import Any, Final
+
+from homeassistant.config_entries import (
+    SOURCE_USER,
+    ConfigSubentryFlow,
+    SubentryFlowResult,
+)
+from homeassistant.const import CONF_NAME
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import probatio as vol
+
+from ..whatsapp_api import (
+    InvalidPhoneNumberError,
+    normalize_phone_number,
+)
+from .settings import (
+    CONF_DELIVERY_MODE,
+    CONF_MESSAGE_PARAMETER,
+    CONF_PHONE_NUMBER,
+    CONF_TEMPLATE_LANGUAGE,
+    CONF_TEMPLATE_NAME,
+    CONF_TEMPLATE_PARAMETERS,
+    CONF_TITLE_PARAMETER,
+    DEFAULT_TEMPLATE_LANGUAGE,
+    DeliveryMode,
+    TemplateParameters,
+)
+
+_TEXT: Final = TextSelector()
+
+RECIPIENT_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(CONF_NAME): _TEXT,
+        vol.Required(CONF_PHONE_NUMBER): TextSelector(
+            TextSelectorConfig(type=TextSelectorType.TEL)
+        ),
+        vol.Required(
+            CONF_DELIVERY_MODE, default=DeliveryMode.AUTOMATIC.value
+        ): SelectSelector(
+            SelectSelectorConfig(
+                options=[mode.value for mode in DeliveryMode],
+                mode=SelectSelectorMode.LIST,
+                translation_key="delivery_mode",
+            )
+        ),
+    }
+)
+TEMPLATE_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(CONF_TEMPLATE_NAME): _TEXT,
+        vol.Required(CONF_TEMPLATE_LANGUAGE, default=DEFAULT_TEMPLATE_LANGUAGE): _TEXT,
+        vol.Required(
+            CONF_TEMPLATE_PARAMETERS, default=TemplateParameters.TITLE_AND_MESSAGE.value
+        ): SelectSelector(
+            SelectSelectorConfig(
+                options=[mapping.value for mapping in TemplateParameters],
+                mode=SelectSelectorMode.LIST,
+                translation_key="template_parameters",
+            )
+        ),
+        vol.Optional(CONF_TITLE_PARAMETER): _TEXT,
+        vol.Optional(CONF_MESSAGE_PARAMETER): _TEXT,
+    }
+)
+
+# Meta's rules: template names are lowercase letters, digits and underscores; so are named
+# parameters (not starting with a digit); languages look like en, en_US or zh_CN.
+_TEMPLATE_NAME: Final = re.compile(r"^[a-z0-9_]{1,512}$")
+_PARAMETER_NAME: Final = re.compile(r"^[a-z_][a-z0-9_]*$")
+_LANGUAGE: Final = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
+
+
+class RecipientSubentryFlowHandler(ConfigSubentryFlow):
+    """Add or edit a WhatsApp recipient: who, their number, and how notifications reach them."""
+
+    def __init__(self) -> None:
+        """Start with nothing entered."""
+        self._recipient: dict[str, Any] = {}
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a recipient."""
+        return await self._async_step_recipient("user", user_input, current=None)
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Edit a recipient."""
+        subentry = self._get_reconfigure_subentry()
+        current = {CONF_NAME: subentry.title, **subentry.data}
+        return await self._async_step_recipient(
+            "reconfigure", user_input, current=current
+        )
+
+    async def async_step_template(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Choose the template and how a notification fills its parameters."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = _template_errors(user_input)
+            if not errors:
+                return self._async_finish(_template_data(user_input))
+        suggested = user_input
+        if suggested is None and self.source != SOURCE_USER:
+            suggested = dict(self._get_reconfigure_subentry().data)
+        return self.async_show_form(
+            step_id="template",
+            data_schema=self.add_suggested_values_to_schema(TEMPLATE_SCHEMA, suggested),
+            errors=errors,
+            description_placeholders={"name": self._recipient[CONF_NAME]},
+        )
+
+    async def _async_step_recipient(
+        self,
+        step_id: str,
+        user_input: dict[str, Any] | None,
+        current: Mapping[str, Any] | None,
+    ) -> SubentryFlowResult:
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                phone_number = normalize_phone_number(
+                    user_input[CONF_PHONE_NUMBER], self.hass.config.country
+                )
+            except InvalidPhoneNumberError:
+                errors[CONF_PHONE_NUMBER] = "invalid_phone_number"
+            else:
+                if self._number_taken(phone_number):
+                    errors[CONF_PHONE_NUMBER] = "phone_number_taken"
+                else:
+                    self._recipient = {
+                        CONF_NAME: user_input[CONF_NAME].strip(),
+                        CONF_PHONE_NUMBER: phone_number,
+                        CONF_DELIVERY_MODE: user_input[CONF_DELIVERY_MODE],
+                    }
+                    if user_input[CONF_DELIVERY_MODE] == DeliveryMode.TEXT:
+                        return self._async_finish({})
+                    return await self.async_step_template()
+        return self.async_show_form(
+            step_id=step_id,
+            data_schema=self.add_suggested_values_to_schema(
+                RECIPIENT_SCHEMA, user_input or current
+            ),
+            errors=errors,
+        )
+
+    def _number_taken(self, phone_number: str) -> bool:
+        editing = (
+            None
+            if self.source == SOURCE_USER
+            else self._get_reconfigure_subentry().subentry_id
+        )
+        return any(
+            subentry.unique_id == phone_number and subentry.subentry_id != editing
+            for subentry in self._get_entry().subentries.values()
+        )
+
+    def _async_finish(self, template_data: Mapping[str, Any]) -> SubentryFlowResult:
+        name = self._recipient[CONF_NAME]
+        phone_number = self._recipient[CONF_PHONE_NUMBER]
+        data = {
+            CONF_PHONE_NUMBER: phone_number,
+            CONF_DELIVERY_MODE: self._recipient[CONF_DELIVERY_MODE],
+            **template_data,
+        }
+        if self.source == SOURCE_USER:
+            return self.async_create_entry(
+                title=name, data=data, unique_id=phone_number
+            )
+        return self.async_update_and_abort(
+            self._get_entry(),
+            self._get_reconfigure_subentry(),
+            title=name,
+            data=data,
+            unique_id=phone_number,
+        )
+
+
+def _template_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if not _TEMPLATE_NAME.match(user_input[CONF_TEMPLATE_NAME].strip()):
+        errors[CONF_TEMPLATE_NAME] = "invalid_template_name"
+    if not _LANGUAGE.match(user_input[CONF_TEMPLATE_LANGUAGE].strip()):
+        errors[CONF_TEMPLATE_LANGUAGE] = "invalid_language"
+    if user_input[CONF_TEMPLATE_PARAMETERS] == TemplateParameters.NAMED:
+        message_parameter = user_input.get(CONF_MESSAGE_PARAMETER, "").strip()
+        title_parameter = user_input.get(CONF_TITLE_PARAMETER, "").strip()
+        if not message_parameter:
+            errors[CONF_MESSAGE_PARAMETER] = "parameter_name_required"
+        elif not _PARAMETER_NAME.match(message_parameter):
+            errors[CONF_MESSAGE_PARAMETER] = "invalid_parameter_name"
+        if title_parameter and not _PARAMETER_NAME.match(title_parameter):
+            errors[CONF_TITLE_PARAMETER] = "invalid_parameter_name"
+    return errors
+
+
+def _template_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        CONF_TEMPLATE_NAME: user_input[CONF_TEMPLATE_NAME].strip(),
+        CONF_TEMPLATE_LANGUAGE: user_input[CONF_TEMPLATE_LANGUAGE].strip(),
+        CONF_TEMPLATE_PARAMETERS: user_input[CONF_TEMPLATE_PARAMETERS],
+    }
+    if user_input[CONF_TEMPLATE_PARAMETERS] == TemplateParameters.NAMED:
+        data[CONF_MESSAGE_PARAMETER] = user_input[CONF_MESSAGE_PARAMETER].strip()
+        if title_parameter := user_input.get(CONF_TITLE_PARAMETER, "").strip():
+            data[CONF_TITLE_PARAMETER] = title_parameter
+    return data

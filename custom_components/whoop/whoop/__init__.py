@@ -1,0 +1,1 @@
+"""The WHOOP account side: a member's recovery, sleep, strain, workouts and body measurements."""
