@@ -56,7 +56,11 @@ def _translation_keys(node: object, prefix: str = "") -> set[str]:
 
 
 def test_every_entity_translation_key_is_translated() -> None:
-    from custom_components.whoop import binary_sensor, event, sensor  # noqa: PLC0415
+    from custom_components.whoop.whoop import (  # noqa: PLC0415
+        binary_sensors as binary_sensor,
+        events as event,
+        sensors as sensor,
+    )
 
     translations = _load(INTEGRATION / "translations" / "en.json")
     keys = _translation_keys(translations)
@@ -76,7 +80,7 @@ def test_every_translated_exception_key_used_in_code_exists() -> None:
     exceptions = translations["exceptions"]
     assert isinstance(exceptions, dict)
     used = set()
-    for source in INTEGRATION.glob("*.py"):
+    for source in INTEGRATION.rglob("*.py"):
         used |= set(re.findall(r'translation_key="([a-z_]+)"', source.read_text()))
     # The same argument names selector and entity translations; those have their own sections.
     others = _translation_keys(translations["entity"]) | _translation_keys(
