@@ -9,7 +9,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.whoop.whoop.coordinator import (
+from custom_components.whoop.whoop.cadence import (
     AWAITING_TODAY_INTERVAL,
     MISSED_INTERVAL,
     SETTLED_INTERVAL,

@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.whoop.whoop.coordinator import SETTLED_INTERVAL
+from custom_components.whoop.whoop.cadence import SETTLED_INTERVAL
 from sandbox.app import Sandbox
 from sandbox.whoop import CLIENT_SECRET, JANE, JOHN, sign
 from tests.integration.conftest import SetUpEntry
