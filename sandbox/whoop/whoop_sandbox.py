@@ -67,6 +67,8 @@ class WhoopSandbox:
             user_id: set() for user_id in self.members
         }
         self._deleted_workouts: set[UUID] = set()
+        self.deactivated: set[int] = set()
+        """Members whose WHOOP membership is inactive: data calls answer 403 ``deactivated_user``."""
         # Webhooks report what changed after the sandbox started, not the whole history.
         self._delivered = snapshot(self.records(user_id) for user_id in self.members)
 
@@ -113,6 +115,14 @@ class WhoopSandbox:
         """Revoke the member's grants: data calls answer 401, refreshes ``400 invalid_grant``."""
         self.member(user_id)
         self.tokens.revoke_user(user_id)
+
+    def set_deactivated(self, user_id: int, *, deactivated: bool = True) -> None:
+        """Make the member's membership inactive (data calls answer 403), or active again."""
+        self.member(user_id)
+        if deactivated:
+            self.deactivated.add(user_id)
+        else:
+            self.deactivated.discard(user_id)
 
     def mark_not_worn(self, user_id: int, day: date) -> None:
         """Pretend the strap was off the night ending on local date ``day``: no sleep, no recovery."""
