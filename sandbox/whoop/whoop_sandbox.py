@@ -16,6 +16,7 @@ from .constants import (
     CLIENT_SECRET,
     DEFAULT_SEED,
     HISTORY_DAYS,
+    MAX_HISTORY_DAYS,
 )
 from .faults import Faults
 from .generator import DayPlan, MemberTimeline
@@ -44,7 +45,13 @@ class WhoopSandbox:
         members: Iterable[Member] = DEFAULT_MEMBERS,
         history_days: int = HISTORY_DAYS,
     ) -> None:
-        """Generate ``history_days`` days before the clock's date for each member, from ``seed``."""
+        """Generate ``history_days`` days before the clock's date for each member, from ``seed``.
+
+        A member's own ``history_days`` overrides the sandbox's.
+
+        Raises:
+            ValueError: a history is negative or longer than ten years.
+        """
         self.clock = clock
         self.seed = seed
         self.members: dict[int, Member] = {member.user_id: member for member in members}
@@ -54,15 +61,19 @@ class WhoopSandbox:
         self.requests: list[LoggedRequest] = []
         self.webhook_url: str | None = None
         self.webhook_deliveries: list[WebhookDelivery] = []
-        self._timelines = {
-            member.user_id: MemberTimeline(
+        self._timelines: dict[int, MemberTimeline] = {}
+        for member in self.members.values():
+            days = (
+                member.history_days if member.history_days is not None else history_days
+            )
+            if not 0 <= days <= MAX_HISTORY_DAYS:
+                msg = f"history_days must be 0 to {MAX_HISTORY_DAYS}, not {days}"
+                raise ValueError(msg)
+            self._timelines[member.user_id] = MemberTimeline(
                 member,
                 seed,
-                clock.now().astimezone(member.tzinfo).date()
-                - timedelta(days=history_days),
+                clock.now().astimezone(member.tzinfo).date() - timedelta(days=days),
             )
-            for member in self.members.values()
-        }
         self._not_worn: dict[int, set[date]] = {
             user_id: set() for user_id in self.members
         }
