@@ -1,6 +1,7 @@
 """The models parse WHOOP's documented examples and reject malformed records."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,6 +24,7 @@ from custom_components.whoop.whoop_api import (
     WorkoutScore,
     ZoneDurations,
 )
+from custom_components.whoop.whoop_api._fields import ApiModel
 
 from . import examples
 
@@ -453,3 +455,12 @@ def test_values_json_cannot_hold_are_named_by_type() -> None:
         WhoopResponseError, match="'user_id' should be an integer, got set"
     ):
         Profile.from_api(data)
+
+
+def test_a_field_without_its_spec_is_a_programming_error() -> None:
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Unspecified(ApiModel):
+        user_id: int
+
+    with pytest.raises(TypeError, match=r"Unspecified\.user_id needs exactly one"):
+        Unspecified.from_api({"user_id": 1})

@@ -124,10 +124,6 @@ class FieldReader:
             raise self._invalid(key, "a finite number")
         return number
 
-    def optional_number(self, key: str) -> float | None:
-        """Return an optional number field as a float; absent or null gives ``None``."""
-        return self.number(key) if self.has(key) else None
-
     def boolean(self, key: str) -> bool:
         """Return a required boolean field."""
         flag = self.value(key)
@@ -155,10 +151,6 @@ class FieldReader:
         if when is None:
             raise self._invalid(key, "an ISO 8601 timestamp with a UTC offset")
         return when
-
-    def optional_timestamp(self, key: str) -> datetime | None:
-        """Return an optional timestamp; absent or null gives ``None``."""
-        return self.timestamp(key) if self.has(key) else None
 
     def enum[E: StrEnum](self, key: str, enum_type: type[E]) -> E:
         """Return a required string field as a member of ``enum_type``."""
