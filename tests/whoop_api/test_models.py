@@ -303,11 +303,9 @@ def test_numbers_are_lenient_about_json_integers_and_integral_floats() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("strain", True, "'strain' should be a finite number, got boolean"),
-        ("strain", "5.3", "'strain' should be a finite number, got string"),
-        ("strain", float("nan"), "'strain' should be a finite number, got number"),
-        ("kilojoule", float("inf"), "'kilojoule' should be a finite number"),
-        ("kilojoule", 10**400, "'kilojoule' should be a finite number"),
+        ("strain", True, "'strain' should be a number, got boolean"),
+        ("strain", "5.3", "'strain' should be a number, got string"),
+        ("kilojoule", None, "'kilojoule' is missing"),
         ("max_heart_rate", 141.5, "'max_heart_rate' should be an integer, got number"),
         ("max_heart_rate", False, "'max_heart_rate' should be an integer, got boolean"),
         ("average_heart_rate", [68], "should be an integer, got array"),

@@ -3,15 +3,51 @@
 A model is a frozen dataclass deriving from ``ApiModel`` whose fields are annotated
 ``Annotated[<type>, <FieldSpec>]``; ``ApiModel.from_api`` reads every field with its
 spec, so no model spells out a parser of its own. Unknown JSON fields are ignored.
+
+A measurement declares its plausible range: a value outside it (or not finite) is
+unknown (``None``) rather than an error, so one absurd figure does not cost the whole
+record. That is logged once per field, without the value (it is health data).
 """
 
 from collections.abc import Callable
 from dataclasses import Field, dataclass, fields
 from datetime import datetime
 from enum import StrEnum
+import logging
 from typing import Any, ClassVar, Self, cast, get_type_hints
 
-from ._parsing import FieldReader
+from ._parsing import FieldReader, as_finite_float
+
+_LOGGER = logging.getLogger(__name__)
+
+# "Record.field" names already warned about: one warning per field, not per record.
+_WARNED_FIELDS: set[str] = set()
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """The plausible values of a measurement, bounds included."""
+
+    minimum: float
+    maximum: float
+
+    def __contains__(self, value: float) -> bool:
+        """Whether ``value`` lies within the bounds."""
+        return self.minimum <= value <= self.maximum
+
+
+def _implausible(reader: FieldReader, key: str, plausible: Range) -> None:
+    """Log, once per field, that a value was discarded; never the value itself."""
+    field_name = f"{reader.record_name}.{key}"
+    if field_name in _WARNED_FIELDS:
+        return
+    _WARNED_FIELDS.add(field_name)
+    _LOGGER.warning(
+        "WHOOP sent a %s outside %g to %g or not finite; it is shown as unknown",
+        field_name,
+        plausible.minimum,
+        plausible.maximum,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,20 +73,38 @@ class FieldSpec:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Integer(FieldSpec):
-    """An integral JSON number (``68.0`` included, booleans not)."""
+    """An integral JSON number (``68.0`` included, booleans not).
 
-    def parse(self, reader: FieldReader, key: str) -> int:
-        """Return the integer."""
-        return reader.integer(key)
+    With ``plausible``, a value outside it gives ``None`` (once logged).
+    """
+
+    plausible: Range | None = None
+
+    def parse(self, reader: FieldReader, key: str) -> int | None:
+        """Return the integer, or ``None`` if it is implausible."""
+        number = reader.integer(key)
+        if self.plausible is None or number in self.plausible:
+            return number
+        _implausible(reader, key, self.plausible)
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Number(FieldSpec):
-    """A JSON number, integers included, as a float."""
+    """A JSON number, integers included, as a float within ``plausible``.
 
-    def parse(self, reader: FieldReader, key: str) -> float:
-        """Return the number."""
-        return reader.number(key)
+    Outside it, or not finite (NaN, infinity, an integer beyond float), gives ``None``.
+    """
+
+    plausible: Range
+
+    def parse(self, reader: FieldReader, key: str) -> float | None:
+        """Return the number, or ``None`` if it is implausible."""
+        number = as_finite_float(reader.json_number(key))
+        if number is not None and number in self.plausible:
+            return number
+        _implausible(reader, key, self.plausible)
+        return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -19,10 +19,31 @@ from ._fields import (
     Integer,
     Nested,
     Number,
+    Range,
     Text,
     Timestamp,
 )
 from ._parsing import FieldReader
+
+# Plausible ranges of measurements: wide enough for any real member, narrow enough that
+# a defect (a negative duration, 1e308, 10**400) reads as unknown instead of a figure.
+_DAY_MILLI = 86_400_000
+HEART_RATE_BPM = Range(20, 250)
+PERCENTAGE = Range(0, 100)
+STRAIN = Range(0, 21)  # WHOOP's strain scale
+KILOJOULE = Range(0, 100_000)  # about 24,000 kcal: beyond any day
+DURATION_MILLI = Range(0, 2 * _DAY_MILLI)  # a sleep, a stage, a zone, a sleep need part
+NAP_CREDIT_MILLI = Range(-2 * _DAY_MILLI, 0)  # a recent nap only lowers the need
+EVENT_COUNT = Range(0, 1000)  # sleep cycles, disturbances
+SKIN_TEMPERATURE_CELSIUS = Range(20, 45)
+SPO2_PERCENTAGE = Range(50, 100)
+HRV_MILLI = Range(0, 500)
+RESPIRATORY_RATE = Range(0, 60)  # breaths a minute
+WEIGHT_KILOGRAM = Range(20, 400)
+HEIGHT_METER = Range(0.5, 2.5)
+DISTANCE_METER = Range(0, 1_000_000)  # 1,000 km in one workout
+ALTITUDE_GAIN_METER = Range(0, 20_000)
+ALTITUDE_CHANGE_METER = Range(-20_000, 20_000)
 
 
 class ScoreState(StrEnum):
@@ -31,6 +52,12 @@ class ScoreState(StrEnum):
     SCORED = "SCORED"
     PENDING_SCORE = "PENDING_SCORE"
     UNSCORABLE = "UNSCORABLE"
+
+
+def _sum_if_known(*parts: int | None) -> int | None:
+    """Return the sum of ``parts``, or ``None`` if any of them is unknown."""
+    known = [part for part in parts if part is not None]
+    return sum(known) if len(known) == len(parts) else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -61,19 +88,19 @@ class Profile(ApiModel):
 class BodyMeasurement(ApiModel):
     """The member's body measurements (``read:body_measurement``)."""
 
-    height_meter: Annotated[float, Number()]
-    weight_kilogram: Annotated[float, Number()]
-    max_heart_rate: Annotated[int, Integer()]
+    height_meter: Annotated[float | None, Number(plausible=HEIGHT_METER)]
+    weight_kilogram: Annotated[float | None, Number(plausible=WEIGHT_KILOGRAM)]
+    max_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CycleScore(ApiModel):
     """Day strain and heart rate of a scored physiological cycle."""
 
-    strain: Annotated[float, Number()]
-    kilojoule: Annotated[float, Number()]
-    average_heart_rate: Annotated[int, Integer()]
-    max_heart_rate: Annotated[int, Integer()]
+    strain: Annotated[float | None, Number(plausible=STRAIN)]
+    kilojoule: Annotated[float | None, Number(plausible=KILOJOULE)]
+    average_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
+    max_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,11 +128,15 @@ class RecoveryScore(ApiModel):
     """Recovery of a scored night; SpO2 and skin temperature need WHOOP 4.0 or later."""
 
     user_calibrating: Annotated[bool, Boolean()]
-    recovery_score: Annotated[float, Number()]
-    resting_heart_rate: Annotated[float, Number()]
-    hrv_rmssd_milli: Annotated[float, Number()]
-    spo2_percentage: Annotated[float | None, Number(optional=True)]
-    skin_temp_celsius: Annotated[float | None, Number(optional=True)]
+    recovery_score: Annotated[float | None, Number(plausible=PERCENTAGE)]
+    resting_heart_rate: Annotated[float | None, Number(plausible=HEART_RATE_BPM)]
+    hrv_rmssd_milli: Annotated[float | None, Number(plausible=HRV_MILLI)]
+    spo2_percentage: Annotated[
+        float | None, Number(plausible=SPO2_PERCENTAGE, optional=True)
+    ]
+    skin_temp_celsius: Annotated[
+        float | None, Number(plausible=SKIN_TEMPERATURE_CELSIUS, optional=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,22 +156,29 @@ class Recovery(ApiModel):
 class StageSummary(ApiModel):
     """Time spent in each sleep stage, in milliseconds, and counts."""
 
-    total_in_bed_time_milli: Annotated[int, Integer()]
-    total_awake_time_milli: Annotated[int, Integer()]
-    total_no_data_time_milli: Annotated[int, Integer()]
-    total_light_sleep_time_milli: Annotated[int, Integer()]
-    total_slow_wave_sleep_time_milli: Annotated[int, Integer()]
-    total_rem_sleep_time_milli: Annotated[int, Integer()]
-    sleep_cycle_count: Annotated[int, Integer()]
-    disturbance_count: Annotated[int, Integer()]
+    total_in_bed_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    total_awake_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    total_no_data_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    total_light_sleep_time_milli: Annotated[
+        int | None, Integer(plausible=DURATION_MILLI)
+    ]
+    total_slow_wave_sleep_time_milli: Annotated[
+        int | None, Integer(plausible=DURATION_MILLI)
+    ]
+    total_rem_sleep_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    sleep_cycle_count: Annotated[int | None, Integer(plausible=EVENT_COUNT)]
+    disturbance_count: Annotated[int | None, Integer(plausible=EVENT_COUNT)]
 
     @property
-    def total_sleep_time_milli(self) -> int:
-        """Time asleep: light + slow-wave + REM (WHOOP sends no total)."""
-        return (
-            self.total_light_sleep_time_milli
-            + self.total_slow_wave_sleep_time_milli
-            + self.total_rem_sleep_time_milli
+    def total_sleep_time_milli(self) -> int | None:
+        """Time asleep: light + slow-wave + REM (WHOOP sends no total).
+
+        ``None`` if any part is unknown.
+        """
+        return _sum_if_known(
+            self.total_light_sleep_time_milli,
+            self.total_slow_wave_sleep_time_milli,
+            self.total_rem_sleep_time_milli,
         )
 
 
@@ -148,24 +186,28 @@ class StageSummary(ApiModel):
 class SleepNeed(ApiModel):
     """How much sleep the member needed before a sleep, in milliseconds, by cause."""
 
-    baseline_milli: Annotated[int, Integer()]
-    need_from_sleep_debt_milli: Annotated[int, Integer()]
-    need_from_recent_strain_milli: Annotated[int, Integer()]
-    need_from_recent_nap_milli: Annotated[int, Integer()]
+    baseline_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    need_from_sleep_debt_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    need_from_recent_strain_milli: Annotated[
+        int | None, Integer(plausible=DURATION_MILLI)
+    ]
+    need_from_recent_nap_milli: Annotated[
+        int | None, Integer(plausible=NAP_CREDIT_MILLI)
+    ]
     """Zero or negative: a recent nap reduces the need."""
 
     @property
-    def total_milli(self) -> int:
-        """The whole sleep need: the sum of its four parts."""
-        return (
-            self.baseline_milli
-            + self.need_from_sleep_debt_milli
-            + self.need_from_recent_strain_milli
-            + self.need_from_recent_nap_milli
+    def total_milli(self) -> int | None:
+        """The whole sleep need: the sum of its four parts; ``None`` if one is unknown."""
+        return _sum_if_known(
+            self.baseline_milli,
+            self.need_from_sleep_debt_milli,
+            self.need_from_recent_strain_milli,
+            self.need_from_recent_nap_milli,
         )
 
     @property
-    def sleep_debt_milli(self) -> int:
+    def sleep_debt_milli(self) -> int | None:
         """The sleep debt carried into this sleep."""
         return self.need_from_sleep_debt_milli
 
@@ -176,23 +218,31 @@ class SleepScore(ApiModel):
 
     stage_summary: Annotated[StageSummary, Nested(model=StageSummary)]
     sleep_needed: Annotated[SleepNeed, Nested(model=SleepNeed)]
-    respiratory_rate: Annotated[float | None, Number(optional=True)]
-    sleep_performance_percentage: Annotated[float | None, Number(optional=True)]
-    sleep_consistency_percentage: Annotated[float | None, Number(optional=True)]
-    sleep_efficiency_percentage: Annotated[float | None, Number(optional=True)]
+    respiratory_rate: Annotated[
+        float | None, Number(plausible=RESPIRATORY_RATE, optional=True)
+    ]
+    sleep_performance_percentage: Annotated[
+        float | None, Number(plausible=PERCENTAGE, optional=True)
+    ]
+    sleep_consistency_percentage: Annotated[
+        float | None, Number(plausible=PERCENTAGE, optional=True)
+    ]
+    sleep_efficiency_percentage: Annotated[
+        float | None, Number(plausible=PERCENTAGE, optional=True)
+    ]
 
     @property
-    def total_sleep_time_milli(self) -> int:
+    def total_sleep_time_milli(self) -> int | None:
         """Time asleep: light + slow-wave + REM."""
         return self.stage_summary.total_sleep_time_milli
 
     @property
-    def sleep_need_milli(self) -> int:
+    def sleep_need_milli(self) -> int | None:
         """The whole sleep need before this sleep."""
         return self.sleep_needed.total_milli
 
     @property
-    def sleep_debt_milli(self) -> int:
+    def sleep_debt_milli(self) -> int | None:
         """The sleep debt carried into this sleep."""
         return self.sleep_needed.sleep_debt_milli
 
@@ -218,12 +268,12 @@ class Sleep(ApiModel):
 class ZoneDurations(ApiModel):
     """Time spent in each heart rate zone during a workout, in milliseconds."""
 
-    zone_zero_milli: Annotated[int, Integer()]
-    zone_one_milli: Annotated[int, Integer()]
-    zone_two_milli: Annotated[int, Integer()]
-    zone_three_milli: Annotated[int, Integer()]
-    zone_four_milli: Annotated[int, Integer()]
-    zone_five_milli: Annotated[int, Integer()]
+    zone_zero_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_one_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_two_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_three_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_four_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_five_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -233,15 +283,21 @@ class WorkoutScore(ApiModel):
     Distance and altitude are present only when the workout recorded them.
     """
 
-    strain: Annotated[float, Number()]
-    average_heart_rate: Annotated[int, Integer()]
-    max_heart_rate: Annotated[int, Integer()]
-    kilojoule: Annotated[float, Number()]
-    percent_recorded: Annotated[float, Number()]
+    strain: Annotated[float | None, Number(plausible=STRAIN)]
+    average_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
+    max_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
+    kilojoule: Annotated[float | None, Number(plausible=KILOJOULE)]
+    percent_recorded: Annotated[float | None, Number(plausible=PERCENTAGE)]
     zone_durations: Annotated[ZoneDurations, Nested(model=ZoneDurations)]
-    distance_meter: Annotated[float | None, Number(optional=True)]
-    altitude_gain_meter: Annotated[float | None, Number(optional=True)]
-    altitude_change_meter: Annotated[float | None, Number(optional=True)]
+    distance_meter: Annotated[
+        float | None, Number(plausible=DISTANCE_METER, optional=True)
+    ]
+    altitude_gain_meter: Annotated[
+        float | None, Number(plausible=ALTITUDE_GAIN_METER, optional=True)
+    ]
+    altitude_change_meter: Annotated[
+        float | None, Number(plausible=ALTITUDE_CHANGE_METER, optional=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
