@@ -25,7 +25,12 @@ async def async_sleep(hass: HomeAssistant, delay: timedelta) -> None:
     if delay <= timedelta():
         return
     done = asyncio.Event()
-    cancel = async_call_later(hass, delay, lambda _now: done.set())
+
+    @callback
+    def _wake(_now: datetime) -> None:
+        done.set()
+
+    cancel = async_call_later(hass, delay, _wake)
     try:
         await done.wait()
     finally:
