@@ -4,6 +4,7 @@ Paced, resumable, idempotent, and patient with WHOOP's rate limit.
 """
 
 import asyncio
+from datetime import timedelta
 from itertools import pairwise
 import logging
 from typing import Any
@@ -17,6 +18,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.whoop.whoop.history.pacing import REQUEST_SPACING
 from custom_components.whoop.whoop.history.statistics import settled_before
 from sandbox.app import Sandbox
+from sandbox.whoop import JANE
 from tests.integration.conftest import SetUpEntry
 
 from .history_helpers import (
@@ -181,3 +183,49 @@ async def test_a_restart_halfway_resumes_where_the_import_stopped(
 async def _real_moment(hass: HomeAssistant) -> None:
     await asyncio.sleep(0.05)
     await hass.async_block_till_done()
+
+
+async def test_a_429_mid_import_pauses_it_as_long_as_whoop_says(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    await set_up_entry()
+    sleep_route = "GET /developer/v2/activity/sleep"
+    sandbox.whoop.faults.add(
+        "rate_limit", path="/developer/v2/activity/sleep", reset_seconds=120
+    )
+    async_fire_time_changed(hass, dt_util.utcnow() + REQUEST_SPACING)
+    await _real_moment(hass)
+    assert import_status(hass) == "rate_limited"
+    asked = sandbox.whoop.request_counts()[sleep_route]
+
+    # A minute on: still waiting, no request sent.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=60))
+    await _real_moment(hass)
+    assert sandbox.whoop.request_counts()[sleep_route] == asked
+    assert import_status(hass) == "rate_limited"
+
+    # WHOOP's two minutes later the import goes on and completes.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=121))
+    await _real_moment(hass)
+    assert sandbox.whoop.request_counts()[sleep_route] == asked + 1
+    await drive_import(hass)
+    assert import_status(hass) == "complete"
+    _, sleeps, _, _ = member_records(sandbox)
+    rows = await hourly_rows(hass, TOTAL_SLEEP, {"mean"})
+    assert len(rows) == sum(1 for s in sleeps if not s.nap and s.score is not None)
+
+
+async def test_a_household_shares_one_pace(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    await set_up_entry()
+    await set_up_entry(user_id=JANE.user_id, title="Jane Doe")
+    both = (
+        "sensor.john_smith_history_import",
+        "sensor.jane_doe_history_import",
+    )
+    steps = await drive_import(hass, entity_ids=both)
+    # Twelve pages each, one request a spacing for both together.
+    assert steps >= 2 * 12 - 2
+    for entity_id in both:
+        assert import_status(hass, entity_id) == "complete"

@@ -38,7 +38,7 @@ from ..auth.scopes import DataFamily, granted_families
 from ..coordinator import WhoopConfigEntry
 from ..sensors import SENSORS, WhoopSensorEntityDescription
 from .importer import fetcher_of
-from .statistics import HistoryRecord, as_coordinator_data, history_descriptions
+from .statistics import HistoryRecord, as_coordinator_data
 
 SERVICE_GET_HISTORY: Final = "get_history"
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
@@ -190,13 +190,8 @@ def record_as_data(family: DataFamily, record: HistoryRecord) -> dict[str, Any]:
 
 
 def _value_descriptions(family: DataFamily) -> tuple[WhoopSensorEntityDescription, ...]:
-    """The family's sensors with a value of their own: those with statistics, and durations."""
-    return tuple(
-        d
-        for d in SENSORS
-        if d.family is family
-        and (d in history_descriptions(family) or d.key == "workout_duration")
-    )
+    """The family's sensors; those whose value is a number give a field."""
+    return tuple(d for d in SENSORS if d.family is family)
 
 
 def _in_sensor_unit(description: WhoopSensorEntityDescription, value: float) -> float:

@@ -380,7 +380,10 @@ class WhoopHistory:
         """Fetch one page, paced; wait out 429s and back off on errors."""
         fetch = fetcher_of(self._client, family)
         while True:
+            # After a 429 the pacer holds every member's import until WHOOP's reset.
             await self._pacer.async_wait_turn()
+            if self.progress.status is ImportStatus.RATE_LIMITED:
+                self._set_status(ImportStatus.IMPORTING)
             try:
                 records = await fetch(
                     start=start, end=end, limit=PAGE_SIZE, max_pages=1
@@ -396,8 +399,6 @@ class WhoopHistory:
                 self._pacer.hold_until(dt_util.utcnow() + wait)
                 self._set_status(ImportStatus.RATE_LIMITED)
                 _LOGGER.debug("History import paused %s by WHOOP's rate limit", wait)
-                await async_sleep(self._hass, wait)
-                self._set_status(ImportStatus.IMPORTING)
                 continue
             except (WhoopAuthenticationError, OAuth2TokenRequestReauthError) as err:
                 # The coordinators ask the user to sign in again; resumed after it.
