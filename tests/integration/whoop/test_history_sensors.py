@@ -32,14 +32,14 @@ async def test_the_latest_nap_has_its_own_sensors_and_never_replaces_the_night(
     assert float(_state(hass, "sensor.john_smith_nap_duration")) == pytest.approx(
         minutes
     )
-    assert (
-        dt_util.parse_datetime(_state(hass, "sensor.john_smith_nap_start")) == nap.start
-    )
-    assert dt_util.parse_datetime(_state(hass, "sensor.john_smith_nap_end")) == nap.end
-    assert (
-        dt_util.parse_datetime(_state(hass, "sensor.john_smith_sleep_start"))
-        == night.start
-    )
+    for entity_id, expected in (
+        ("sensor.john_smith_nap_start", nap.start),
+        ("sensor.john_smith_nap_end", nap.end),
+        ("sensor.john_smith_sleep_start", night.start),
+    ):
+        # Timestamp sensors show whole seconds.
+        shown = dt_util.parse_datetime(_state(hass, entity_id))
+        assert shown == expected.replace(microsecond=0)
 
 
 async def test_after_a_night_without_the_strap_the_dates_say_yesterday(
