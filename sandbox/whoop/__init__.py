@@ -3,7 +3,7 @@
 from .constants import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET
 from .faults import Fault, FaultKind, Faults
 from .generator import DayPlan, SleepPlan, WorkoutPlan
-from .members import DEFAULT_MEMBERS, JANE, JOHN, Member
+from .members import DEFAULT_MEMBERS, JANE, JOHN, REALISTIC_MEMBERS, Member
 from .records import MemberRecords, ScoreState
 from .request_log import LoggedRequest
 from .routes import add_whoop_routes
@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_MEMBERS",
     "JANE",
     "JOHN",
+    "REALISTIC_MEMBERS",
     "DayPlan",
     "Fault",
     "FaultKind",
