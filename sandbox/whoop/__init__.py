@@ -7,7 +7,7 @@ from .members import DEFAULT_MEMBERS, JANE, JOHN, REALISTIC_MEMBERS, Member
 from .records import MemberRecords, ScoreState
 from .request_log import LoggedRequest
 from .routes import add_whoop_routes
-from .webhooks import WebhookDelivery, sign
+from .webhooks import PendingRetry, SignatureMode, WebhookDelivery, WebhookEvent, sign
 from .whoop_sandbox import UnknownMemberError, WhoopSandbox
 
 __all__ = [
@@ -25,10 +25,13 @@ __all__ = [
     "LoggedRequest",
     "Member",
     "MemberRecords",
+    "PendingRetry",
     "ScoreState",
+    "SignatureMode",
     "SleepPlan",
     "UnknownMemberError",
     "WebhookDelivery",
+    "WebhookEvent",
     "WhoopSandbox",
     "WorkoutPlan",
     "add_whoop_routes",

@@ -1,6 +1,6 @@
 """The WHOOP part's admin API under ``/_sandbox/`` (JSON): time, faults, members, tokens, logs, webhooks."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 import json
 
 from aiohttp import web
@@ -12,6 +12,9 @@ from .whoop_sandbox import UnknownMemberError, WhoopSandbox
 
 ADMIN = "/_sandbox"
 _ADVANCE_UNITS = ("seconds", "minutes", "hours", "days")
+MAX_CLOCK_JUMP = timedelta(days=5 * 365)
+"""The admin API moves the clock at most this far at once: days are generated up to "now"."""
+MAX_TOKEN_LIFETIME_SECONDS = 10 * 365 * 86_400
 
 
 def _bad_request(message: str) -> web.HTTPBadRequest:
@@ -84,6 +87,11 @@ class AdminRoutes:
         except ValueError:
             msg = "now must be an ISO 8601 date-time"
             raise _bad_request(msg) from None
+        now = self._whoop.clock.now()
+        when = when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        if abs(when - now) > MAX_CLOCK_JUMP:
+            msg = "now must be within five years of the sandbox's current time"
+            raise _bad_request(msg)
         self._whoop.clock.set(when)
         return web.json_response(self._time_body())
 
@@ -94,9 +102,16 @@ class AdminRoutes:
         if not all(isinstance(amount, int | float) for amount in amounts.values()):
             msg = "seconds, minutes, hours and days must be numbers"
             raise _bad_request(msg)
-        self._whoop.clock.advance(
-            timedelta(**{unit: float(str(amount)) for unit, amount in amounts.items()})
-        )
+        try:
+            delta = timedelta(
+                **{unit: float(str(amount)) for unit, amount in amounts.items()}
+            )
+        except OverflowError, ValueError:
+            delta = MAX_CLOCK_JUMP * 2
+        if abs(delta) > MAX_CLOCK_JUMP:
+            msg = "the clock moves at most five years at once"
+            raise _bad_request(msg)
+        self._whoop.clock.advance(delta)
         return web.json_response(self._time_body())
 
     async def get_faults(self, _request: web.Request) -> web.Response:
@@ -178,8 +193,13 @@ class AdminRoutes:
         body = await _json_body(request)
         scopes = body.get("scopes", list(ALL_SCOPES))
         expires_in = body.get("expires_in", ACCESS_TOKEN_LIFETIME_SECONDS)
-        if not isinstance(scopes, list) or not isinstance(expires_in, int):
-            msg = "scopes must be a list, expires_in an integer"
+        if (
+            not isinstance(scopes, list)
+            or len(scopes) > len(ALL_SCOPES)
+            or not isinstance(expires_in, int)
+            or abs(expires_in) > MAX_TOKEN_LIFETIME_SECONDS
+        ):
+            msg = "scopes must be a list of scopes, expires_in an integer of seconds (up to ten years)"
             raise _bad_request(msg)
         return web.json_response(
             self._whoop.issue_tokens(
