@@ -7,6 +7,7 @@ from .client import TokenProvider, WhoopClient
 from .const import (
     ALL_SCOPES,
     MAX_PAGE_LIMIT,
+    MAX_WEBHOOK_BODY_BYTES,
     OAUTH_AUTHORIZE_PATH,
     OAUTH_TOKEN_PATH,
     OFFLINE_SCOPE,
@@ -18,6 +19,7 @@ from .const import (
     SCOPE_READ_WORKOUT,
     WEBHOOK_SIGNATURE_HEADER,
     WEBHOOK_TIMESTAMP_HEADER,
+    WEBHOOK_TIMESTAMP_TOLERANCE,
     WHOOP_API_BASE_URL,
 )
 from .exceptions import (
@@ -44,11 +46,19 @@ from .models import (
     WorkoutScore,
     ZoneDurations,
 )
-from .webhook import WebhookEvent, compute_webhook_signature, verify_webhook_signature
+from .webhook import (
+    WebhookEvent,
+    WebhookRejection,
+    WhoopWebhookError,
+    compute_webhook_signature,
+    verify_webhook_delivery,
+    verify_webhook_signature,
+)
 
 __all__ = [
     "ALL_SCOPES",
     "MAX_PAGE_LIMIT",
+    "MAX_WEBHOOK_BODY_BYTES",
     "OAUTH_AUTHORIZE_PATH",
     "OAUTH_TOKEN_PATH",
     "OFFLINE_SCOPE",
@@ -60,6 +70,7 @@ __all__ = [
     "SCOPE_READ_WORKOUT",
     "WEBHOOK_SIGNATURE_HEADER",
     "WEBHOOK_TIMESTAMP_HEADER",
+    "WEBHOOK_TIMESTAMP_TOLERANCE",
     "WHOOP_API_BASE_URL",
     "BodyMeasurement",
     "Cycle",
@@ -74,6 +85,7 @@ __all__ = [
     "StageSummary",
     "TokenProvider",
     "WebhookEvent",
+    "WebhookRejection",
     "WhoopAuthenticationError",
     "WhoopClient",
     "WhoopConnectionError",
@@ -81,9 +93,11 @@ __all__ = [
     "WhoopNotFoundError",
     "WhoopRateLimitError",
     "WhoopResponseError",
+    "WhoopWebhookError",
     "Workout",
     "WorkoutScore",
     "ZoneDurations",
     "compute_webhook_signature",
+    "verify_webhook_delivery",
     "verify_webhook_signature",
 ]
