@@ -50,10 +50,6 @@ type RecordParser[RecordT] = Callable[[object], RecordT]
 type Clock = Callable[[], datetime]
 """Returns the current time, timezone-aware."""
 
-# Scans for last night's sleep may have to skip naps taken since; two pages of 25 sleeps
-# is far more than anyone naps in a day, and the first page nearly always suffices.
-_LAST_NIGHT_MAX_PAGES = 2
-
 
 class WhoopClient:
     """Talks to WHOOP's developer API v2 on behalf of one member.
@@ -221,14 +217,6 @@ class WhoopClient:
 
     # Latest records, as cheap as possible
 
-    async def get_current_cycle(self) -> Cycle | None:
-        """Return the running cycle (today), or ``None`` if the newest cycle has ended.
-
-        Costs 1 request: a page of one cycle.
-        """
-        newest = await self._first(CYCLES_PATH, Cycle.from_api)
-        return newest if newest is not None and newest.is_current else None
-
     async def get_latest_recovery(self) -> Recovery | None:
         """Return the newest recovery in any score state, or ``None`` if there is none.
 
@@ -236,35 +224,11 @@ class WhoopClient:
         """
         return await self._first(RECOVERIES_PATH, Recovery.from_api)
 
-    async def get_last_night_sleep(self) -> Sleep | None:
-        """Return the newest sleep that is not a nap, or ``None`` if none is found.
-
-        Costs 1 request (a page of 25 sleeps and naps); a second only if the 25 newest
-        are all naps. Gives up after 2 pages.
-        """
-        return await self._find_sleep(nap=False, max_pages=_LAST_NIGHT_MAX_PAGES)
-
-    async def get_latest_nap(self) -> Sleep | None:
-        """Return the newest nap among the 25 newest sleeps, or ``None``.
-
-        Costs 1 request; naps older than the 25 newest sleeps are not looked for.
-        """
-        return await self._find_sleep(nap=True, max_pages=1)
-
     async def get_latest_workout(self) -> Workout | None:
         """Return the newest workout, or ``None`` if there is none. Costs 1 request."""
         return await self._first(WORKOUTS_PATH, Workout.from_api)
 
     # Internals
-
-    async def _find_sleep(self, *, nap: bool, max_pages: int) -> Sleep | None:
-        params = _collection_params(None, None, MAX_PAGE_LIMIT)
-        records = self._iterate(SLEEPS_PATH, Sleep.from_api, params, max_pages)
-        async with aclosing(records) as sleeps:
-            async for sleep in sleeps:
-                if sleep.nap is nap:
-                    return sleep
-        return None
 
     async def _first[RecordT](
         self, path: str, parse: RecordParser[RecordT]
