@@ -36,8 +36,13 @@ class Range:
         return self.minimum <= value <= self.maximum
 
     def __str__(self) -> str:
-        """Describe the range for error messages, e.g. ``0 to 100``."""
-        return f"{self.minimum:g} to {self.maximum:g}"
+        """Describe the range for messages, e.g. ``0 to 100`` or ``0.5 to 2.5``."""
+        return f"{_bound(self.minimum)} to {_bound(self.maximum)}"
+
+
+def _bound(value: float) -> str:
+    """Format a bound exactly: integers in full, fractions as written."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _implausible(reader: FieldReader, key: str, plausible: Range) -> None:
