@@ -25,11 +25,13 @@ from ._fields import (
 )
 from ._parsing import FieldReader
 
+# Record and member ids outside this are malformed: far above WHOOP's, still exact as a
+# float and in JavaScript.
+RECORD_ID = Range(0, 2**53)
+
 # Plausible ranges of measurements: wide enough for any real member, narrow enough that
 # a defect (a negative duration, 1e308, 10**400) reads as unknown instead of a figure.
 _DAY_MILLI = 86_400_000
-# Record and member ids: far above WHOOP's, still exact as a float and in JavaScript.
-RECORD_ID = Range(0, 2**53)
 HEART_RATE_BPM = Range(20, 250)
 PERCENTAGE = Range(0, 100)
 STRAIN = Range(0, 21)  # WHOOP's strain scale
