@@ -47,6 +47,13 @@ def _history_requests(sandbox: Sandbox) -> int:
     return sum(counts[route] for route in PAGED_ROUTES)
 
 
+def _import_requests(hass: HomeAssistant) -> int:
+    """The requests the import counts (kept across restarts)."""
+    state = hass.states.get("sensor.john_smith_history_import")
+    assert state is not None
+    return int(state.attributes["requests"])
+
+
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(
     recorder_mock: Any, enable_custom_integrations: None
@@ -229,3 +236,28 @@ async def test_a_household_shares_one_pace(
     assert steps >= 2 * 12 - 2
     for entity_id in both:
         assert import_status(hass, entity_id) == "complete"
+
+
+async def test_records_scored_while_home_assistant_was_off_are_caught_up(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    entry = await set_up_entry()
+    await drive_import(hass)
+    requests_before = _import_requests(hass)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+    # Three days pass with Home Assistant off: three nights are scored meanwhile.
+    sandbox.whoop.clock.advance(timedelta(days=3))
+    sandbox.whoop.reset_log()
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await drive_import(hass)
+
+    _, sleeps, recoveries, _ = member_records(sandbox)
+    nights = {s.id: s for s in sleeps if not s.nap}
+    rows = await hourly_rows(hass, RECOVERY_SCORE, {"mean"})
+    assert {row_start(r) for r in rows} == {
+        hour_of(nights[r.sleep_id].end) for r in recoveries if r.score is not None
+    }
+    # One catch-up page per family, not the whole history again.
+    assert _import_requests(hass) == requests_before + 4
