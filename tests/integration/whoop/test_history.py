@@ -18,7 +18,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 from custom_components.whoop.whoop.history.pacing import REQUEST_SPACING
 from custom_components.whoop.whoop.history.statistics import settled_before
 from sandbox.app import Sandbox
-from sandbox.whoop import JANE
+from sandbox.whoop import JANE, JOHN
 from tests.integration.conftest import SetUpEntry
 
 from .history_helpers import (
@@ -261,3 +261,54 @@ async def test_records_scored_while_home_assistant_was_off_are_caught_up(
     }
     # One catch-up page per family, not the whole history again.
     assert _import_requests(hass) == requests_before + 4
+
+
+async def test_whoop_failing_mid_import_backs_off_then_completes(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    await set_up_entry()
+    sandbox.whoop.faults.add(
+        "server_error", path="/developer/v2/activity/sleep", count=2, status=503
+    )
+    await drive_import(hass, step=timedelta(minutes=11), steps=50)
+    assert import_status(hass) == "complete"
+    _, sleeps, _, _ = member_records(sandbox)
+    rows = await hourly_rows(hass, TOTAL_SLEEP, {"mean"})
+    assert len(rows) == sum(1 for s in sleeps if not s.nap and s.score is not None)
+
+
+async def test_a_revoked_grant_stops_the_import_until_the_next_setup(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await set_up_entry()
+    sandbox.whoop.revoke(JOHN.user_id)
+    await drive_import(hass)
+    assert import_status(hass) == "failed"
+    assert "WHOOP history import stopped until the next restart" in caplog.text
+
+
+async def test_a_damaged_store_starts_the_import_over(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    hass_storage: dict[str, Any],
+) -> None:
+    entry = await set_up_entry()
+    await drive_import(hass)
+    await hass.config_entries.async_unload(entry.entry_id)
+    stored = hass_storage[f"whoop.history.{entry.entry_id}"]["data"]
+    stored["cursors"]["sleep"] = {"oldest": "yesterday", "complete": "yes", "tops": []}
+    stored["cursors"]["workout"] = "garbage"
+    stored["records"] = [{"uid": "x"}, "garbage", *stored["records"][:3]]
+    stored["counts"] = {"records": -1, "requests": True}
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    await drive_import(hass)
+    assert import_status(hass) == "complete"
+    _, sleeps, _, _ = member_records(sandbox)
+    rows = await hourly_rows(hass, TOTAL_SLEEP, {"mean"})
+    assert len(rows) == sum(1 for s in sleeps if not s.nap and s.score is not None)
