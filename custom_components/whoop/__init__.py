@@ -35,3 +35,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
     if is_whatsapp_sender(entry):
         return await whatsapp_setup.async_unload_entry(hass, entry)
     return await whoop_setup.async_unload_entry(hass, entry)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Clean up what a removed WHOOP account stored (its history cursor)."""
+    if not is_whatsapp_sender(entry):
+        await whoop_setup.async_remove_entry(hass, entry)

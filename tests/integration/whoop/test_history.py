@@ -342,3 +342,15 @@ async def test_a_unit_the_user_chose_is_the_unit_of_the_imported_rows(
     }
     rows = await hourly_rows(hass, TOTAL_SLEEP, {"mean"})
     assert {row_start(r): r["mean"] for r in rows} == pytest.approx(expected)
+
+
+async def test_removing_the_account_forgets_its_history_store(
+    hass: HomeAssistant, set_up_entry: SetUpEntry, hass_storage: dict[str, Any]
+) -> None:
+    entry = await set_up_entry()
+    await drive_import(hass)
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert f"whoop.history.{entry.entry_id}" in hass_storage
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert f"whoop.history.{entry.entry_id}" not in hass_storage
