@@ -15,7 +15,7 @@ from sandbox.app import (
 )
 from sandbox.clock import SandboxClock
 from sandbox.whoop import CLIENT_ID, CLIENT_SECRET
-from sandbox.whoop.constants import DEFAULT_SEED
+from sandbox.whoop.constants import DEFAULT_SEED, HISTORY_DAYS, MAX_HISTORY_DAYS
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -32,6 +32,14 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=DEFAULT_SEED,
         help="seed of the generated WHOOP data",
+    )
+    parser.add_argument(
+        "--history-days",
+        type=int,
+        default=HISTORY_DAYS,
+        choices=range(MAX_HISTORY_DAYS + 1),
+        metavar="DAYS",
+        help=f"days of history per member (default {HISTORY_DAYS})",
     )
     parser.add_argument(
         "--public-url",
@@ -59,7 +67,9 @@ def banner(url: str) -> str:
 
 async def start(arguments: argparse.Namespace) -> web.AppRunner:
     """Serve a sandbox whose clock follows the wall clock, and print the banner."""
-    sandbox = create_sandbox(SandboxClock(), seed=arguments.seed)
+    sandbox = create_sandbox(
+        SandboxClock(), seed=arguments.seed, history_days=arguments.history_days
+    )
     runner = await start_server(
         sandbox, arguments.host, arguments.port, arguments.public_url
     )

@@ -16,7 +16,7 @@ from sandbox.whoop import (
     add_whoop_routes,
 )
 from sandbox.whoop.authorize_page import AUTHORIZE_PATH
-from sandbox.whoop.constants import DEFAULT_SEED
+from sandbox.whoop.constants import DEFAULT_SEED, HISTORY_DAYS
 
 GRAPH_PREFIX = "/graph"
 GRAPH_MESSAGES_PAGE = f"{GRAPH_PREFIX}/_sandbox/messages"
@@ -61,12 +61,21 @@ SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
 
 
 def create_sandbox(
-    clock: SandboxClock | None = None, *, seed: int = DEFAULT_SEED
+    clock: SandboxClock | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    history_days: int = HISTORY_DAYS,
 ) -> Sandbox:
-    """Create both API parts on one clock (default: following the wall clock)."""
+    """Create both API parts on one clock (default: following the wall clock).
+
+    Each member gets ``history_days`` of history (default about two years) unless the member
+    says otherwise.
+    """
     clock = clock or SandboxClock()
     return Sandbox(
-        clock=clock, whoop=WhoopSandbox(clock, seed=seed), graph=GraphSandbox(clock)
+        clock=clock,
+        whoop=WhoopSandbox(clock, seed=seed, history_days=history_days),
+        graph=GraphSandbox(clock),
     )
 
 

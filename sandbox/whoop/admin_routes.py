@@ -52,6 +52,8 @@ class AdminRoutes:
             web.get(f"{ADMIN}/members", self.get_members),
             web.post(f"{ADMIN}/members/{{user_id}}/revoke", self.revoke),
             web.post(f"{ADMIN}/members/{{user_id}}/tokens", self.issue_tokens),
+            web.post(f"{ADMIN}/members/{{user_id}}/deactivate", self.deactivate),
+            web.delete(f"{ADMIN}/members/{{user_id}}/deactivate", self.reactivate),
             web.post(f"{ADMIN}/members/{{user_id}}/not-worn", self.mark_not_worn),
             web.delete(f"{ADMIN}/members/{{user_id}}/not-worn", self.clear_not_worn),
             web.delete(f"{ADMIN}/workouts/{{workout_id}}", self.delete_workout),
@@ -135,6 +137,7 @@ class AdminRoutes:
                         "timezone_offset": member.timezone_offset,
                         "has_spo2_and_skin_temp": member.has_spo2_and_skin_temp,
                         "revoked": self._whoop.tokens.is_revoked(member.user_id),
+                        "deactivated": member.user_id in self._whoop.deactivated,
                     }
                     for member in self._whoop.members.values()
                 ]
@@ -153,6 +156,16 @@ class AdminRoutes:
     async def revoke(self, request: web.Request) -> web.Response:
         """``POST /_sandbox/members/{user_id}/revoke``."""
         self._whoop.revoke(self._user_id(request))
+        return web.Response(status=204)
+
+    async def deactivate(self, request: web.Request) -> web.Response:
+        """``POST /_sandbox/members/{user_id}/deactivate``: data calls answer 403 ``deactivated_user``."""
+        self._whoop.set_deactivated(self._user_id(request))
+        return web.Response(status=204)
+
+    async def reactivate(self, request: web.Request) -> web.Response:
+        """``DELETE /_sandbox/members/{user_id}/deactivate``: the membership is active again."""
+        self._whoop.set_deactivated(self._user_id(request), deactivated=False)
         return web.Response(status=204)
 
     async def issue_tokens(self, request: web.Request) -> web.Response:

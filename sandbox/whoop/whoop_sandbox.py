@@ -16,6 +16,7 @@ from .constants import (
     CLIENT_SECRET,
     DEFAULT_SEED,
     HISTORY_DAYS,
+    MAX_HISTORY_DAYS,
 )
 from .faults import Faults
 from .generator import DayPlan, MemberTimeline
@@ -44,7 +45,13 @@ class WhoopSandbox:
         members: Iterable[Member] = DEFAULT_MEMBERS,
         history_days: int = HISTORY_DAYS,
     ) -> None:
-        """Generate ``history_days`` days before the clock's date for each member, from ``seed``."""
+        """Generate ``history_days`` days before the clock's date for each member, from ``seed``.
+
+        A member's own ``history_days`` overrides the sandbox's.
+
+        Raises:
+            ValueError: a history is negative or longer than ten years.
+        """
         self.clock = clock
         self.seed = seed
         self.members: dict[int, Member] = {member.user_id: member for member in members}
@@ -54,19 +61,25 @@ class WhoopSandbox:
         self.requests: list[LoggedRequest] = []
         self.webhook_url: str | None = None
         self.webhook_deliveries: list[WebhookDelivery] = []
-        self._timelines = {
-            member.user_id: MemberTimeline(
+        self._timelines: dict[int, MemberTimeline] = {}
+        for member in self.members.values():
+            days = (
+                member.history_days if member.history_days is not None else history_days
+            )
+            if not 0 <= days <= MAX_HISTORY_DAYS:
+                msg = f"history_days must be 0 to {MAX_HISTORY_DAYS}, not {days}"
+                raise ValueError(msg)
+            self._timelines[member.user_id] = MemberTimeline(
                 member,
                 seed,
-                clock.now().astimezone(member.tzinfo).date()
-                - timedelta(days=history_days),
+                clock.now().astimezone(member.tzinfo).date() - timedelta(days=days),
             )
-            for member in self.members.values()
-        }
         self._not_worn: dict[int, set[date]] = {
             user_id: set() for user_id in self.members
         }
         self._deleted_workouts: set[UUID] = set()
+        self.deactivated: set[int] = set()
+        """Members whose WHOOP membership is inactive: data calls answer 403 ``deactivated_user``."""
         # Webhooks report what changed after the sandbox started, not the whole history.
         self._delivered = snapshot(self.records(user_id) for user_id in self.members)
 
@@ -113,6 +126,14 @@ class WhoopSandbox:
         """Revoke the member's grants: data calls answer 401, refreshes ``400 invalid_grant``."""
         self.member(user_id)
         self.tokens.revoke_user(user_id)
+
+    def set_deactivated(self, user_id: int, *, deactivated: bool = True) -> None:
+        """Make the member's membership inactive (data calls answer 403), or active again."""
+        self.member(user_id)
+        if deactivated:
+            self.deactivated.add(user_id)
+        else:
+            self.deactivated.discard(user_id)
 
     def mark_not_worn(self, user_id: int, day: date) -> None:
         """Pretend the strap was off the night ending on local date ``day``: no sleep, no recovery."""
