@@ -430,3 +430,101 @@ async def test_current_cycle_is_none_when_the_newest_has_ended(
 
     assert await scripted_client.get_current_cycle() is None
     assert scripted_whoop.requests[0].query == {"limit": "1"}
+
+
+# Two hours before midnight UTC, for the wait caps.
+RATE_LIMIT_NOW = datetime(2026, 12, 4, 22, 0, 0, tzinfo=UTC)
+NOW_SECONDS = int(RATE_LIMIT_NOW.timestamp())
+DAILY_FIRST = "10000, 100;window=60, 10000;window=86400"
+MINUTE_FIRST = "100, 100;window=60, 10000;window=86400"
+
+
+@pytest.mark.parametrize(
+    ("headers", "retry_after"),
+    [
+        ({"X-RateLimit-Reset": "17"}, 17.0),
+        ({"X-RateLimit-Reset": str(NOW_SECONDS + 120)}, 120.0),  # epoch seconds
+        ({"X-RateLimit-Reset": str(NOW_SECONDS * 1000 + 90_500)}, 90.5),  # epoch ms
+        ({"X-RateLimit-Reset": str(NOW_SECONDS - 60)}, 0.0),  # epoch already past
+        ({"X-RateLimit-Reset": str(10**15)}, 3600.0),  # absurd: an hour at most
+        ({"X-RateLimit-Reset": "86400"}, 3600.0),
+        ({"X-RateLimit-Reset": "1e400"}, None),
+        ({"X-RateLimit-Reset": "86400", "X-RateLimit-Limit": MINUTE_FIRST}, 3600.0),
+        # The daily window is spent: wait up to midnight UTC, two hours away.
+        ({"X-RateLimit-Reset": "50000", "X-RateLimit-Limit": DAILY_FIRST}, 7200.0),
+        ({"X-RateLimit-Reset": "600", "X-RateLimit-Limit": DAILY_FIRST}, 600.0),
+        (
+            {
+                "X-RateLimit-Reset": str(10**15),
+                "X-RateLimit-Limit": "10000;window=86400",
+            },
+            7200.0,
+        ),
+        ({"X-RateLimit-Reset": "20000", "X-RateLimit-Limit": "10000"}, 7200.0),
+        ({"X-RateLimit-Reset": "20000", "X-RateLimit-Limit": "100"}, 3600.0),
+        ({"X-RateLimit-Reset": "20000", "X-RateLimit-Limit": "lots;window=x"}, 3600.0),
+        ({"Retry-After": "30"}, 30.0),
+        ({"Retry-After": "-5"}, 0.0),
+        ({"Retry-After": "inf"}, None),
+        ({"Retry-After": str(NOW_SECONDS + 45)}, 45.0),
+        ({"Retry-After": "Fri, 04 Dec 2026 22:02:00 GMT"}, 120.0),
+        ({"Retry-After": "Mon, 07 Dec 2026 22:00:00 GMT"}, 3600.0),
+        (
+            {
+                "Retry-After": "Mon, 07 Dec 2026 22:00:00 GMT",
+                "X-RateLimit-Limit": DAILY_FIRST,
+            },
+            7200.0,
+        ),
+        ({"X-RateLimit-Reset": "", "Retry-After": "12"}, 12.0),
+    ],
+)
+async def test_rate_limit_wait_forms_and_caps(
+    http_session: aiohttp.ClientSession,
+    scripted_whoop: ScriptedWhoop,
+    token_counter: TokenCounter,
+    headers: dict[str, str],
+    retry_after: float | None,
+) -> None:
+    client = WhoopClient(
+        http_session,
+        token_counter,
+        base_url=scripted_whoop.url,
+        clock=lambda: RATE_LIMIT_NOW,
+    )
+    scripted_whoop.queue(status=429, headers=headers)
+
+    with pytest.raises(WhoopRateLimitError) as caught:
+        await client.get_recoveries()
+
+    assert caught.value.retry_after == retry_after
+
+
+@pytest.mark.parametrize(
+    ("now", "retry_after"),
+    [
+        (datetime(2026, 12, 4, 23, 59, 59, tzinfo=UTC), 1.0),
+        (datetime(2026, 12, 5, 0, 0, 0, tzinfo=UTC), 86400.0),  # a whole day at most
+        # Local time does not matter: 01:00 at UTC+2 is 23:00 UTC.
+        (datetime(2026, 12, 5, 1, 0, 0, tzinfo=timezone(timedelta(hours=2))), 3600.0),
+    ],
+)
+async def test_daily_window_wait_ends_at_the_next_utc_midnight(
+    http_session: aiohttp.ClientSession,
+    scripted_whoop: ScriptedWhoop,
+    token_counter: TokenCounter,
+    now: datetime,
+    retry_after: float,
+) -> None:
+    client = WhoopClient(
+        http_session, token_counter, base_url=scripted_whoop.url, clock=lambda: now
+    )
+    scripted_whoop.queue(
+        status=429,
+        headers={"X-RateLimit-Reset": str(10**15), "X-RateLimit-Limit": DAILY_FIRST},
+    )
+
+    with pytest.raises(WhoopRateLimitError) as caught:
+        await client.get_profile()
+
+    assert caught.value.retry_after == retry_after

@@ -45,14 +45,12 @@ def as_integer(value: object) -> int | None:
     return None
 
 
-def as_number(value: object) -> float | None:
-    """Return ``value`` as a finite float, or ``None`` if it is not a JSON number.
+def as_finite_float(value: float) -> float | None:
+    """Return a decoded JSON number as a finite float, else ``None``.
 
-    JSON integers are accepted (WHOOP sends ``"recovery_score": 66``); a boolean is not
-    a number, and neither are NaN, infinities or integers too large for a float.
+    JSON integers are accepted (WHOOP sends ``"recovery_score": 66``); NaN, infinities
+    and integers too large for a float are not finite.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
     try:
         number = float(value)
     except OverflowError:
@@ -94,6 +92,11 @@ class FieldReader:
             f"{self._record_name}: field '{key}' should be {expected}, got {found}"
         )
 
+    @property
+    def record_name(self) -> str:
+        """The name of the record, as used in error messages."""
+        return self._record_name
+
     def has(self, key: str) -> bool:
         """Return whether ``key`` is present with a non-null value."""
         return self._data.get(key) is not None
@@ -117,16 +120,12 @@ class FieldReader:
             raise self._invalid(key, "an integer")
         return number
 
-    def number(self, key: str) -> float:
-        """Return a required number field as a float."""
-        number = as_number(self.value(key))
-        if number is None:
-            raise self._invalid(key, "a finite number")
+    def json_number(self, key: str) -> int | float:
+        """Return a required JSON number as decoded: possibly huge, NaN or infinite."""
+        number = self.value(key)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise self._invalid(key, "a number")
         return number
-
-    def optional_number(self, key: str) -> float | None:
-        """Return an optional number field as a float; absent or null gives ``None``."""
-        return self.number(key) if self.has(key) else None
 
     def boolean(self, key: str) -> bool:
         """Return a required boolean field."""
@@ -155,10 +154,6 @@ class FieldReader:
         if when is None:
             raise self._invalid(key, "an ISO 8601 timestamp with a UTC offset")
         return when
-
-    def optional_timestamp(self, key: str) -> datetime | None:
-        """Return an optional timestamp; absent or null gives ``None``."""
-        return self.timestamp(key) if self.has(key) else None
 
     def enum[E: StrEnum](self, key: str, enum_type: type[E]) -> E:
         """Return a required string field as a member of ``enum_type``."""

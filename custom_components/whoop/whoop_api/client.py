@@ -47,6 +47,9 @@ type TokenProvider = Callable[[], Awaitable[str]]
 
 type RecordParser[RecordT] = Callable[[object], RecordT]
 
+type Clock = Callable[[], datetime]
+"""Returns the current time, timezone-aware."""
+
 # Scans for last night's sleep may have to skip naps taken since; two pages of 25 sleeps
 # is far more than anyone naps in a day, and the first page nearly always suffices.
 _LAST_NIGHT_MAX_PAGES = 2
@@ -66,6 +69,7 @@ class WhoopClient:
         *,
         base_url: str = WHOOP_API_BASE_URL,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        clock: Clock | None = None,
     ) -> None:
         """Create a client.
 
@@ -75,11 +79,14 @@ class WhoopClient:
                 before every request.
             base_url: WHOOP's API host; other values serve tests and the sandbox.
             request_timeout: Seconds allowed for each request, response body included.
+            clock: Returns the aware current time, to read epoch and date headers;
+                the system clock by default (tests inject their own).
         """
         self._session = session
         self._token_provider = token_provider
         self._base_url = base_url.rstrip("/")
         self._request_timeout = request_timeout
+        self._clock = clock or _utc_now
         self._rate_limit_remaining: int | None = None
         self._rate_limit_limit: int | None = None
 
@@ -340,7 +347,7 @@ class WhoopClient:
                 self._record_rate_limit(response.headers)
                 status = response.status
                 body = await response.read()
-                retry_after = retry_after_seconds(response.headers)
+                retry_after = retry_after_seconds(response.headers, self._clock())
         except TimeoutError as err:
             msg = f"{request_name} timed out after {self._request_timeout:g} s"
             raise WhoopConnectionError(msg) from err
@@ -363,6 +370,10 @@ class WhoopClient:
             headers.get("X-RateLimit-Remaining")
         )
         self._rate_limit_limit = leading_integer(headers.get("X-RateLimit-Limit"))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _collection_params(

@@ -45,6 +45,12 @@ MAX_PAGE_LIMIT: Final = 25
 DEFAULT_MAX_PAGES: Final = 10
 DEFAULT_REQUEST_TIMEOUT: Final = 20.0
 
+# Rate limits, per app across all its members: 100 requests a minute, 10,000 a day.
+DAILY_REQUEST_LIMIT: Final = 10_000
+# The longest wait a 429 may ask for, in seconds, unless the daily window is spent: then
+# the wait may last until the next UTC midnight.
+MAX_RATE_LIMIT_WAIT: Final = 3600.0
+
 # Webhook signature headers (the timestamp is in milliseconds since the epoch).
 WEBHOOK_SIGNATURE_HEADER: Final = "X-WHOOP-Signature"
 WEBHOOK_TIMESTAMP_HEADER: Final = "X-WHOOP-Signature-Timestamp"
