@@ -7,13 +7,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
-    OAuth2Session,
     async_get_config_entry_implementation,
 )
 
 from ..const import DOMAIN, whoop_base_url
 from ..whoop_api import WhoopClient
 from .auth.oauth import WhoopOAuth2Implementation
+from .auth.refresher import async_get_refresher
 from .auth.scopes import DataFamily, granted_families
 from .auth.token_holder import WhoopTokenHolder
 from .coordinator import (
@@ -78,8 +78,11 @@ def _build_runtime_data(
 async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> bool:
     """Set up a WHOOP account."""
     implementation = await async_get_config_entry_implementation(hass, entry)
-    # Exactly one OAuth2 session per entry: the one place WHOOP's rotating tokens are refreshed.
-    tokens = WhoopTokenHolder(hass, entry, OAuth2Session(hass, entry, implementation))
+    # Exactly one refresher per entry, kept across setups: the one place WHOOP's rotating tokens
+    # are refreshed, and where a refresh begun before a reload is finished.
+    tokens = WhoopTokenHolder(
+        entry, implementation, async_get_refresher(hass, entry.entry_id)
+    )
     client = WhoopClient(
         async_get_clientsession(hass),
         tokens.async_get_access_token,
