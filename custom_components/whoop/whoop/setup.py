@@ -1,9 +1,11 @@
 """Set up a WHOOP account entry: one token holder, one client, a coordinator per granted family."""
 
 import asyncio
+from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
@@ -22,6 +24,7 @@ from .coordinator import (
     SleepCoordinator,
     StrainCoordinator,
     WhoopConfigEntry,
+    WhoopCoordinator,
     WhoopRuntimeData,
     WorkoutCoordinator,
 )
@@ -75,6 +78,19 @@ def _build_runtime_data(
     )
 
 
+async def _first_refresh(coordinator: WhoopCoordinator[Any]) -> None:
+    """Refresh once before the entities exist; an inactive membership does not stop the setup.
+
+    Retrying the setup would ask WHOOP every minute or so; set up, the coordinator asks now and
+    then, its entities unavailable and a repair issue saying why.
+    """
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except ConfigEntryNotReady:
+        if not coordinator.membership_inactive:
+            raise
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> bool:
     """Set up a WHOOP account."""
     implementation = await async_get_config_entry_implementation(hass, entry)
@@ -91,9 +107,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> boo
     runtime_data = _build_runtime_data(
         hass, entry, client, tokens, granted_families(tokens.granted_scopes)
     )
-    await asyncio.gather(
-        *(c.async_config_entry_first_refresh() for c in runtime_data.coordinators)
-    )
+    await asyncio.gather(*(_first_refresh(c) for c in runtime_data.coordinators))
     # A new cycle wakes the morning families; the cycle known now is no news.
     for morning in (runtime_data.recovery, runtime_data.sleep):
         if morning is not None:

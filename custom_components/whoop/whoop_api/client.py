@@ -37,7 +37,12 @@ from .const import (
     WORKOUT_PATH,
     WORKOUTS_PATH,
 )
-from .exceptions import WhoopConnectionError, WhoopNotFoundError, WhoopResponseError
+from .exceptions import (
+    WhoopConnectionError,
+    WhoopMembershipInactiveError,
+    WhoopNotFoundError,
+    WhoopResponseError,
+)
 from .models import BodyMeasurement, Cycle, Profile, Recovery, Sleep, Workout
 
 _LOGGER = logging.getLogger(__name__)
@@ -355,6 +360,9 @@ class WhoopClient:
             msg = f"{request_name} failed: {type(err).__name__}"
             raise WhoopConnectionError(msg) from err
         _LOGGER.debug("%s -> %d", request_name, status)
+        if status == HTTPStatus.FORBIDDEN and _says_deactivated(body):
+            msg = f"{request_name}: the member's WHOOP membership is inactive (403)"
+            raise WhoopMembershipInactiveError(msg, status=status)
         raise_for_status(request_name, status, retry_after)
         if status == HTTPStatus.NO_CONTENT or not body.strip():
             return None
@@ -370,6 +378,15 @@ class WhoopClient:
             headers.get("X-RateLimit-Remaining")
         )
         self._rate_limit_limit = leading_integer(headers.get("X-RateLimit-Limit"))
+
+
+def _says_deactivated(body: bytes) -> bool:
+    """Whether a 403 body is WHOOP's ``{"error": "deactivated_user"}``."""
+    try:
+        data: object = json.loads(body)
+    except ValueError, RecursionError:
+        return False
+    return isinstance(data, dict) and data.get("error") == "deactivated_user"
 
 
 def _utc_now() -> datetime:
