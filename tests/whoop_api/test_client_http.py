@@ -382,54 +382,18 @@ async def test_revoke_access(
     ]
 
 
-async def test_last_night_sleep_skips_25_naps_on_the_second_page(
-    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
-) -> None:
-    nap = examples.sleep() | {"nap": True}
-    night = examples.sleep() | {"id": "5b5f5c4e-1f3c-4b8e-9a57-0f3b7c2d9e11"}
-    scripted_whoop.queue_page([nap] * 25, cursor="page-2")
-    scripted_whoop.queue_page([nap, night], cursor="page-3")
-
-    sleep = await scripted_client.get_last_night_sleep()
-
-    assert sleep is not None
-    assert sleep.id == "5b5f5c4e-1f3c-4b8e-9a57-0f3b7c2d9e11"
-    assert not sleep.nap
-    assert len(scripted_whoop.requests) == 2
-
-
-async def test_last_night_sleep_gives_up_after_two_pages_of_naps(
-    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
-) -> None:
-    nap = examples.sleep() | {"nap": True}
-    for page in range(3):
-        scripted_whoop.queue_page([nap] * 25, cursor=f"after-{page}")
-
-    assert await scripted_client.get_last_night_sleep() is None
-    assert len(scripted_whoop.requests) == 2
-
-
 async def test_latest_helpers_with_empty_collections(
     scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
 ) -> None:
-    for _ in range(5):
+    for _ in range(2):
         scripted_whoop.queue_page([])
 
-    assert await scripted_client.get_current_cycle() is None
     assert await scripted_client.get_latest_recovery() is None
-    assert await scripted_client.get_last_night_sleep() is None
-    assert await scripted_client.get_latest_nap() is None
     assert await scripted_client.get_latest_workout() is None
-    assert len(scripted_whoop.requests) == 5
-
-
-async def test_current_cycle_is_none_when_the_newest_has_ended(
-    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
-) -> None:
-    scripted_whoop.queue_page([examples.cycle()], cursor="more")
-
-    assert await scripted_client.get_current_cycle() is None
-    assert scripted_whoop.requests[0].query == {"limit": "1"}
+    assert [request.query for request in scripted_whoop.requests] == [
+        {"limit": "1"},
+        {"limit": "1"},
+    ]
 
 
 # Two hours before midnight UTC, for the wait caps.

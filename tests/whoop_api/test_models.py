@@ -462,3 +462,23 @@ def test_a_field_without_its_spec_is_a_programming_error() -> None:
 
     with pytest.raises(TypeError, match=r"Unspecified\.user_id needs exactly one"):
         Unspecified.from_api({"user_id": 1})
+
+
+@pytest.mark.parametrize("record_id", [-1, 2**53 + 1, 10**400])
+def test_record_ids_are_bounded(record_id: int) -> None:
+    data = examples.cycle()
+    data["id"] = record_id
+
+    with pytest.raises(
+        WhoopResponseError, match="'id' should be an integer from 0 to 9007199254740992"
+    ):
+        Cycle.from_api(data)
+
+
+def test_implausible_height_names_its_fractional_range(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    data = examples.body_measurement() | {"height_meter": 182.88}
+
+    assert BodyMeasurement.from_api(data).height_meter is None
+    assert "BodyMeasurement.height_meter outside 0.5 to 2.5" in caplog.text

@@ -194,7 +194,7 @@ async def test_an_implausible_value_is_unknown_and_the_rest_is_kept(
     [warning] = _warnings(caplog)
     assert f"a {logged} outside" in warning
     assert "shown as unknown" in warning
-    assert repr(value)[:6] not in warning.replace(logged, "")
+    assert repr(value) not in warning.replace(logged, "")
 
 
 async def test_a_field_is_logged_once_however_many_records_carry_it(

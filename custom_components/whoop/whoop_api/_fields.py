@@ -35,6 +35,15 @@ class Range:
         """Whether ``value`` lies within the bounds."""
         return self.minimum <= value <= self.maximum
 
+    def __str__(self) -> str:
+        """Describe the range for messages, e.g. ``0 to 100`` or ``0.5 to 2.5``."""
+        return f"{_bound(self.minimum)} to {_bound(self.maximum)}"
+
+
+def _bound(value: float) -> str:
+    """Format a bound exactly: integers in full, fractions as written."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
 
 def _implausible(reader: FieldReader, key: str, plausible: Range) -> None:
     """Log, once per field, that a value was discarded; never the value itself."""
@@ -43,10 +52,9 @@ def _implausible(reader: FieldReader, key: str, plausible: Range) -> None:
         return
     _WARNED_FIELDS.add(field_name)
     _LOGGER.warning(
-        "WHOOP sent a %s outside %g to %g or not finite; it is shown as unknown",
+        "WHOOP sent a %s outside %s or not finite; it is shown as unknown",
         field_name,
-        plausible.minimum,
-        plausible.maximum,
+        plausible,
     )
 
 
@@ -75,14 +83,18 @@ class FieldSpec:
 class Integer(FieldSpec):
     """An integral JSON number (``68.0`` included, booleans not).
 
-    With ``plausible``, a value outside it gives ``None`` (once logged).
+    A value outside ``allowed`` is an error; with ``plausible``, a value outside it
+    gives ``None`` (once logged).
     """
 
+    allowed: Range | None = None
     plausible: Range | None = None
 
     def parse(self, reader: FieldReader, key: str) -> int | None:
         """Return the integer, or ``None`` if it is implausible."""
         number = reader.integer(key)
+        if self.allowed is not None and number not in self.allowed:
+            raise reader.invalid(key, f"an integer from {self.allowed}")
         if self.plausible is None or number in self.plausible:
             return number
         _implausible(reader, key, self.plausible)
@@ -127,11 +139,16 @@ class Text(FieldSpec):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Identifier(FieldSpec):
-    """A non-blank JSON string: a record's UUID."""
+    """A non-blank JSON string of at most ``max_length`` characters: a UUID."""
+
+    max_length: int = 128
 
     def parse(self, reader: FieldReader, key: str) -> str:
         """Return the identifier."""
-        return reader.identifier(key)
+        text = reader.identifier(key)
+        if len(text) > self.max_length:
+            raise reader.invalid(key, f"at most {self.max_length} characters long")
+        return text
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -86,7 +86,8 @@ class FieldReader:
         self._data: Mapping[object, object] = data
         self._record_name = record_name
 
-    def _invalid(self, key: str, expected: str) -> WhoopResponseError:
+    def invalid(self, key: str, expected: str) -> WhoopResponseError:
+        """Return the error saying field ``key`` should be ``expected``."""
         found = json_type_name(self._data.get(key))
         return WhoopResponseError(
             f"{self._record_name}: field '{key}' should be {expected}, got {found}"
@@ -117,42 +118,42 @@ class FieldReader:
         """Return a required integer field."""
         number = as_integer(self.value(key))
         if number is None:
-            raise self._invalid(key, "an integer")
+            raise self.invalid(key, "an integer")
         return number
 
     def json_number(self, key: str) -> int | float:
         """Return a required JSON number as decoded: possibly huge, NaN or infinite."""
         number = self.value(key)
         if isinstance(number, bool) or not isinstance(number, int | float):
-            raise self._invalid(key, "a number")
+            raise self.invalid(key, "a number")
         return number
 
     def boolean(self, key: str) -> bool:
         """Return a required boolean field."""
         flag = self.value(key)
         if not isinstance(flag, bool):
-            raise self._invalid(key, "a boolean")
+            raise self.invalid(key, "a boolean")
         return flag
 
     def string(self, key: str) -> str:
         """Return a required string field (possibly empty)."""
         text = self.value(key)
         if not isinstance(text, str):
-            raise self._invalid(key, "a string")
+            raise self.invalid(key, "a string")
         return text
 
     def identifier(self, key: str) -> str:
         """Return a required, non-empty string identifier (sleep and workout UUIDs)."""
         text = self.string(key)
         if not text.strip():
-            raise self._invalid(key, "a non-empty string")
+            raise self.invalid(key, "a non-empty string")
         return text
 
     def timestamp(self, key: str) -> datetime:
         """Return a required ISO 8601 timestamp with an offset, as aware UTC."""
         when = as_timestamp(self.value(key))
         if when is None:
-            raise self._invalid(key, "an ISO 8601 timestamp with a UTC offset")
+            raise self.invalid(key, "an ISO 8601 timestamp with a UTC offset")
         return when
 
     def enum[E: StrEnum](self, key: str, enum_type: type[E]) -> E:
@@ -163,4 +164,4 @@ class FieldReader:
                 if member.value == text:
                     return member
         choices = ", ".join(member.value for member in enum_type)
-        raise self._invalid(key, f"one of {choices}")
+        raise self.invalid(key, f"one of {choices}")

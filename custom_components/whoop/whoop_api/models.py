@@ -25,6 +25,10 @@ from ._fields import (
 )
 from ._parsing import FieldReader
 
+# Record and member ids outside this are malformed: far above WHOOP's, still exact as a
+# float and in JavaScript.
+RECORD_ID = Range(0, 2**53)
+
 # Plausible ranges of measurements: wide enough for any real member, narrow enough that
 # a defect (a negative duration, 1e308, 10**400) reads as unknown instead of a figure.
 _DAY_MILLI = 86_400_000
@@ -78,7 +82,7 @@ class WhenScored(Nested):
 class Profile(ApiModel):
     """The member's basic profile (``read:profile``)."""
 
-    user_id: Annotated[int, Integer()]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
     email: Annotated[str, Text()]
     first_name: Annotated[str, Text()]
     last_name: Annotated[str, Text()]
@@ -107,8 +111,8 @@ class CycleScore(ApiModel):
 class Cycle(ApiModel):
     """A physiological cycle: roughly a day, from one falling asleep to the next."""
 
-    id: Annotated[int, Integer()]
-    user_id: Annotated[int, Integer()]
+    id: Annotated[int, Integer(allowed=RECORD_ID)]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
     created_at: Annotated[datetime, Timestamp()]
     updated_at: Annotated[datetime, Timestamp()]
     start: Annotated[datetime, Timestamp()]
@@ -143,9 +147,9 @@ class RecoveryScore(ApiModel):
 class Recovery(ApiModel):
     """The recovery of one cycle, computed from the sleep that started it."""
 
-    cycle_id: Annotated[int, Integer()]
+    cycle_id: Annotated[int, Integer(allowed=RECORD_ID)]
     sleep_id: Annotated[str, Identifier()]
-    user_id: Annotated[int, Integer()]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
     created_at: Annotated[datetime, Timestamp()]
     updated_at: Annotated[datetime, Timestamp()]
     score_state: Annotated[ScoreState, Choice(enum_type=ScoreState)]
@@ -252,8 +256,8 @@ class Sleep(ApiModel):
     """A sleep or a nap (``nap`` is true); both come from the same collection."""
 
     id: Annotated[str, Identifier()]
-    cycle_id: Annotated[int, Integer()]
-    user_id: Annotated[int, Integer()]
+    cycle_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
     created_at: Annotated[datetime, Timestamp()]
     updated_at: Annotated[datetime, Timestamp()]
     start: Annotated[datetime, Timestamp()]
@@ -305,7 +309,7 @@ class Workout(ApiModel):
     """A workout (an activity with a sport)."""
 
     id: Annotated[str, Identifier()]
-    user_id: Annotated[int, Integer()]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
     created_at: Annotated[datetime, Timestamp()]
     updated_at: Annotated[datetime, Timestamp()]
     start: Annotated[datetime, Timestamp()]
