@@ -35,9 +35,8 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--history-days",
-        type=int,
+        type=_history_days,
         default=HISTORY_DAYS,
-        choices=range(MAX_HISTORY_DAYS + 1),
         metavar="DAYS",
         help=f"days of history per member (default {HISTORY_DAYS})",
     )
@@ -46,6 +45,18 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="URL by which others reach the sandbox (default http://HOST:PORT)",
     )
     return parser.parse_args(argv)
+
+
+def _history_days(text: str) -> int:
+    """Parse ``--history-days``: a whole number of days from 0 to ten years."""
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= MAX_HISTORY_DAYS:
+        msg = f"must be a whole number of days from 0 to {MAX_HISTORY_DAYS}"
+        raise argparse.ArgumentTypeError(msg)
+    return days
 
 
 def banner(url: str) -> str:

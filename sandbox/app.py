@@ -21,6 +21,8 @@ from sandbox.whoop.constants import DEFAULT_SEED, HISTORY_DAYS
 GRAPH_PREFIX = "/graph"
 GRAPH_MESSAGES_PAGE = f"{GRAPH_PREFIX}/_sandbox/messages"
 DEMO_CALLBACK_PATH = "/_sandbox/oauth-callback"
+MAX_REQUEST_BODY = 1024**2
+"""Bodies read whole (forms, JSON) are refused above 1 MiB with 413; uploads are streamed."""
 
 
 @dataclass(slots=True)
@@ -81,7 +83,7 @@ def create_sandbox(
 
 def create_app(sandbox: Sandbox) -> web.Application:
     """Return the application: WHOOP at WHOOP's paths, the Graph part mounted at ``/graph``."""
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app[SANDBOX_KEY] = sandbox
     add_whoop_routes(app, sandbox.whoop)
     app.router.add_get("/", _index)

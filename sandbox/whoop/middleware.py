@@ -34,9 +34,11 @@ def whoop_middleware(whoop: WhoopSandbox) -> Middleware:
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
         if not request.path.startswith(LOGGED_PREFIXES):
             return await handler(request)
-        form_fields, scope = await _form_summary(request)
+        form_fields: tuple[str, ...] = ()
+        scope: str | None = None
         status = 500
         try:
+            form_fields, scope = await _form_summary(request)
             response = await _answer(whoop, request, handler)
             status = response.status
         except web.HTTPException as error:

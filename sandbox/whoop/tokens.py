@@ -22,6 +22,8 @@ from .constants import (
 )
 
 INVALID_GRANT = "invalid_grant"
+_PURGE_ABOVE = 10_000
+"""Past this many codes or access tokens, the expired ones are forgotten (a bounded store)."""
 
 
 class OAuthError(Exception):
@@ -88,6 +90,13 @@ class TokenStore:
     ) -> str:
         """Return a new single-use authorization code for ``user_id``."""
         code = secrets.token_urlsafe(32)
+        if len(self._codes) > _PURGE_ABOVE:
+            now = self._clock.now()
+            self._codes = {
+                key: value
+                for key, value in self._codes.items()
+                if value.expires_at > now
+            }
         self._codes[code] = _AuthorizationCode(
             user_id=user_id,
             scopes=frozenset(scopes),
@@ -147,6 +156,8 @@ class TokenStore:
         self, grant: _Grant, *, with_refresh_token: bool = True
     ) -> dict[str, object]:
         access_token = secrets.token_urlsafe(32)
+        if len(self._access) > _PURGE_ABOVE:
+            self._forget_expired_access_tokens()
         self._access[access_token] = AccessToken(
             user_id=grant.user_id,
             scopes=grant.scopes,
@@ -162,9 +173,21 @@ class TokenStore:
             grant.refresh_token = secrets.token_urlsafe(32)
             self._refresh[grant.refresh_token] = grant.grant_id
             response["refresh_token"] = grant.refresh_token
-        response["scope"] = format_scopes(grant.scopes)
+        # An answer without a refresh token does not claim the offline scope.
+        response["scope"] = format_scopes(
+            grant.scopes
+            if "refresh_token" in response
+            else grant.scopes - {SCOPE_OFFLINE}
+        )
         response["token_type"] = "bearer"  # noqa: S105 - the token type, not a secret
         return response
+
+    def _forget_expired_access_tokens(self) -> None:
+        now = self._clock.now()
+        for token, granted in list(self._access.items()):
+            if granted.expires_at <= now:
+                del self._access[token]
+                self._grants[granted.grant_id].access_tokens.discard(token)
 
     def authenticate(self, access_token: str) -> AccessToken | None:
         """Return what ``access_token`` grants, or None when it is unknown, expired or revoked."""
