@@ -113,7 +113,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> boo
         if morning is not None:
             entry.async_on_unload(morning.async_follow_strain())
     if isinstance(implementation, WhoopOAuth2Implementation):
-        async_register_webhook(hass, entry, implementation.client_secret)
+        await async_register_webhook(hass, entry, implementation.client_secret)
     entry.runtime_data = runtime_data
 
     dr.async_get(hass).async_get_or_create(
