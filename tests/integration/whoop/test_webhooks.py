@@ -12,7 +12,10 @@ from homeassistant.core_config import async_process_ha_core_config
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.whoop.whoop.cadence import SETTLED_INTERVAL
@@ -136,6 +139,9 @@ async def test_a_repeated_delivery_refreshes_once(
     sandbox.whoop.reset_log()
 
     assert await _post(url, payload) == 204
+    await hass.async_block_till_done(wait_background_tasks=True)
+    # Past the coordinator's request debouncer (10 s), which would hide a second refresh.
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=11))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert await _post(url, payload) == 204
     await hass.async_block_till_done(wait_background_tasks=True)
