@@ -112,3 +112,20 @@ async def test_an_inactive_membership_at_setup_still_sets_up(
     assert _state(hass, STRAIN) != STATE_UNAVAILABLE
     assert _issue(hass, entry) is None
     assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 0
+
+
+async def test_another_403_still_means_the_token_or_its_scopes(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    entry = await set_up_entry()
+    # 403 with a body that is not deactivated_user, on the refetch after a refresh too.
+    sandbox.whoop.faults.add(
+        "server_error", path="/developer/v2/cycle", status=403, count=2
+    )
+    sandbox.whoop.reset_log()
+
+    await _later(hass, timedelta(minutes=13))
+
+    assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 1
+    assert len(_reauth_flows(hass)) == 1
+    assert _issue(hass, entry) is None

@@ -24,7 +24,8 @@ from custom_components.whoop.const import DOMAIN
 from custom_components.whoop.whoop.auth import oauth
 from custom_components.whoop.whoop.cadence import STRAIN_INTERVAL
 from sandbox.app import Sandbox
-from tests.integration.conftest import SetUpEntry
+from sandbox.whoop import JOHN
+from tests.integration.conftest import EntryFactory, SetUpEntry
 
 TOKEN_ROUTE = "POST /oauth/oauth2/token"
 TOKEN_PATH = "/oauth/oauth2/token"
@@ -220,3 +221,67 @@ async def test_a_hanging_token_endpoint_at_setup_retries_the_setup(
 
 def test_token_requests_are_bounded_like_data_requests() -> None:
     assert oauth.TOKEN_REQUEST_TIMEOUT == 20.0
+
+
+async def test_an_entry_removed_during_a_refresh_is_left_alone(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    refresh_at_whoop: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = refresh_at_whoop
+
+    await hass.config_entries.async_remove(entry.entry_id)
+    await _until(lambda: bool(_token_answers(sandbox)))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _token_answers(sandbox) == [200]
+    assert hass.config_entries.async_get_entry(entry.entry_id) is None
+    assert "Traceback" not in caplog.text
+
+
+async def test_a_refused_refresh_token_is_not_sent_again_after_a_reload(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    credentials: None,
+    whoop_entry: EntryFactory,
+) -> None:
+    entry = whoop_entry(expires_in=-10)
+    entry.add_to_hass(hass)
+    sandbox.whoop.revoke(JOHN.user_id)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert _token_answers(sandbox) == [400]
+
+    await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    # WHOOP refused it once: sending it again could only fail again.
+    assert _token_answers(sandbox) == [400]
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert len(_reauth_flows(hass)) == 1
+
+
+async def test_a_token_without_a_refresh_token_asks_to_sign_in(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    credentials: None,
+    whoop_entry: EntryFactory,
+) -> None:
+    entry = whoop_entry(expires_in=-10)
+    token = dict(entry.data["token"])
+    del token["refresh_token"]
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=entry.title,
+        unique_id=entry.unique_id,
+        data={**entry.data, "token": token},
+    )
+    entry.add_to_hass(hass)
+
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert len(_reauth_flows(hass)) == 1
+    assert not _token_answers(sandbox)

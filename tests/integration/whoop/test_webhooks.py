@@ -1,5 +1,7 @@
 """WHOOP webhooks: signed pushes refresh the member's data at once; polling then only reconciles."""
 
+import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 import json
 import logging
@@ -18,6 +20,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.whoop.whoop import webhook as whoop_webhook
 from custom_components.whoop.whoop.cadence import SETTLED_INTERVAL
 from custom_components.whoop.whoop_api import MAX_WEBHOOK_BODY_BYTES
 from sandbox.app import Sandbox
@@ -218,6 +221,19 @@ def _workout_event() -> WebhookEvent:
         id="5d1f3e1a-0000-4000-8000-000000000009",
         type="workout.updated",
     )
+
+
+def _workout_payload() -> dict[str, Any]:
+    return {
+        "user_id": JOHN.user_id,
+        "id": "5d1f3e1a-0000-4000-8000-000000000009",
+        "type": "workout.updated",
+        "trace_id": "t",
+    }
+
+
+def _now_milli() -> int:
+    return round(dt_util.utcnow().timestamp() * 1000)
 
 
 async def _sandbox_posts_to(
@@ -447,3 +463,48 @@ async def test_forged_deliveries_are_logged_once_then_summarised(
     assert len(warnings) == 2
     assert "39 bad signature, 1 malformed" in warnings[1].getMessage()
     assert CLIENT_SECRET not in caplog.text
+
+
+async def test_a_body_that_trickles_in_is_cut_off(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(whoop_webhook, "BODY_READ_TIMEOUT", 0.2)
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+    sandbox.whoop.reset_log()
+
+    async def trickle() -> AsyncIterator[bytes]:
+        yield b'{"user_id": '
+        await asyncio.sleep(1)
+        yield b"10129}"
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=trickle()) as response,
+    ):
+        assert response.status == 408
+    assert not sandbox.whoop.requests
+
+
+async def test_the_oldest_trace_ids_give_way_to_new_ones(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(whoop_webhook, "MAX_REMEMBERED_TRACE_IDS", 2)
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+
+    for trace_id in ("t-1", "t-2", "t-3"):
+        payload = {**_workout_payload(), "trace_id": trace_id}
+        assert await _post(url, payload) == 204
+    guard = hass.data[whoop_webhook.WEBHOOK_GUARD]
+
+    assert guard.async_first_delivery("t-1", _now_milli())  # forgotten
+    assert not guard.async_first_delivery("t-3", _now_milli())  # still known

@@ -18,7 +18,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HassJob, HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
-    OAuth2TokenRequestConnectionError,
     OAuth2TokenRequestReauthError,
 )
 from homeassistant.helpers.config_entry_oauth2_flow import (
@@ -69,11 +68,6 @@ class WhoopTokenRefresher:
         self._refused_refresh_token: str | None = None
         hass.async_add_shutdown_job(HassJob(self._async_finish_before_stop))
 
-    @property
-    def refreshing(self) -> bool:
-        """Whether a refresh is at WHOOP right now."""
-        return self._task is not None and not self._task.done()
-
     async def async_ensure_valid(
         self,
         entry: ConfigEntry[Any],
@@ -121,15 +115,11 @@ class WhoopTokenRefresher:
         token: dict[str, Any],
     ) -> None:
         try:
+            # WhoopOAuth2Implementation refuses an answer without an access token.
             new_token = await implementation.async_refresh_token(token)
         except OAuth2TokenRequestReauthError:
             self._refused_refresh_token = token["refresh_token"]
             raise
-        # Checked before storing, so that every reader can trust what is on the entry.
-        if any(
-            new_token.get(key) in (None, "") for key in ("access_token", "expires_at")
-        ):
-            raise OAuth2TokenRequestConnectionError(domain=DOMAIN)
         if self._hass.config_entries.async_get_entry(self._entry_id) is not entry:
             return  # removed while WHOOP answered
         # Read the entry's data now, not when the refresh started: it may have changed since.
