@@ -182,7 +182,7 @@ async def test_a_hanging_token_endpoint_fails_the_poll_in_bounded_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # 20 s in production; a second keeps the test short, the mechanism is the same.
-    monkeypatch.setattr(oauth, "TOKEN_REQUEST_TIMEOUT", 1.0)
+    monkeypatch.setattr(oauth, "TOKEN_REQUEST_TIMEOUT", 1.0, raising=False)
     entry = await set_up_entry()
     _expire_token(hass, entry)
     sandbox.whoop.faults.add("hang", path=TOKEN_PATH)
@@ -209,7 +209,7 @@ async def test_a_hanging_token_endpoint_at_setup_retries_the_setup(
     set_up_entry: SetUpEntry,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(oauth, "TOKEN_REQUEST_TIMEOUT", 1.0)
+    monkeypatch.setattr(oauth, "TOKEN_REQUEST_TIMEOUT", 1.0, raising=False)
     sandbox.whoop.faults.add("hang", path=TOKEN_PATH)
 
     async with asyncio.timeout(10):
