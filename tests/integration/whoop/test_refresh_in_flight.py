@@ -285,3 +285,23 @@ async def test_a_token_without_a_refresh_token_asks_to_sign_in(
     assert entry.state is ConfigEntryState.SETUP_ERROR
     assert len(_reauth_flows(hass)) == 1
     assert not _token_answers(sandbox)
+
+
+async def test_a_refusal_nobody_waits_for_still_asks_to_sign_in(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    entry = await set_up_entry()
+    _expire_token(hass, entry)
+    sandbox.whoop.revoke(JOHN.user_id)
+    sandbox.whoop.reset_log()
+    sandbox.whoop.faults.add("answer_late", path=TOKEN_PATH, delay=LATE)
+    _next_strain_poll(hass)
+    await _until(lambda: not sandbox.whoop.faults.armed)
+
+    # The entry is unloaded before WHOOP's invalid_grant arrives: no poll is left to report it.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await _until(lambda: bool(_token_answers(sandbox)))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert _token_answers(sandbox) == [400]
+    assert len(_reauth_flows(hass)) == 1

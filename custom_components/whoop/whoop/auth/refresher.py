@@ -119,6 +119,8 @@ class WhoopTokenRefresher:
             new_token = await implementation.async_refresh_token(token)
         except OAuth2TokenRequestReauthError:
             self._refused_refresh_token = token["refresh_token"]
+            # Here, not by the caller: a reload may have cancelled every caller by now.
+            entry.async_start_reauth(self._hass)
             raise
         if self._hass.config_entries.async_get_entry(self._entry_id) is not entry:
             return  # removed while WHOOP answered
