@@ -6,6 +6,7 @@ token; the new token is written to the entry without reloading it. When WHOOP re
 token before its announced expiry, the holder has it refreshed once more.
 """
 
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
@@ -14,6 +15,10 @@ from .refresher import WhoopTokenRefresher
 
 if TYPE_CHECKING:
     from ..coordinator import WhoopConfigEntry
+
+# The access token handed to the current task's last request: when WHOOP rejects it, that is
+# the token to replace, not whichever token another coordinator got meanwhile.
+_handed_out: ContextVar[str | None] = ContextVar("whoop_access_token", default=None)
 
 
 class WhoopTokenHolder:
@@ -29,7 +34,6 @@ class WhoopTokenHolder:
         self._entry = entry
         self._implementation = implementation
         self._refresher = refresher
-        self._last_access_token: str | None = None
 
     @property
     def granted_scopes(self) -> set[str]:
@@ -39,11 +43,12 @@ class WhoopTokenHolder:
     async def async_get_access_token(self) -> str:
         """Return a valid access token, refreshing it first if it is about to expire."""
         await self._refresher.async_ensure_valid(self._entry, self._implementation)
-        self._last_access_token = str(self._entry.data["token"]["access_token"])
-        return self._last_access_token
+        access_token = str(self._entry.data["token"]["access_token"])
+        _handed_out.set(access_token)
+        return access_token
 
     async def async_refresh_rejected_token(self) -> None:
-        """Refresh once after WHOOP rejected the access token handed out last.
+        """Refresh once after WHOOP rejected the access token this task's request carried.
 
         Callers that saw the same rejection share one refresh: whoever comes second finds the
         token already replaced (or the refresh in flight) and only waits for it.
@@ -51,5 +56,5 @@ class WhoopTokenHolder:
         await self._refresher.async_ensure_valid(
             self._entry,
             self._implementation,
-            rejected_access_token=self._last_access_token,
+            rejected_access_token=_handed_out.get(),
         )
