@@ -16,7 +16,8 @@ from typing import Any, Final
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
@@ -75,8 +76,10 @@ class WhoopWebhookGuard:
         self._trace_ids: dict[str, int] = {}
         self._load_lock = asyncio.Lock()
         self._loaded = False
+        self._hass = hass
         self._refused: dict[str, int] = {}
         self._warned_at: datetime | None = None
+        self._summary_timer: CALLBACK_TYPE | None = None
 
     async def async_load(self) -> None:
         """Read the stored trace ids once (later calls return at once)."""
@@ -123,15 +126,33 @@ class WhoopWebhookGuard:
 
     @callback
     def async_refused(self, reason: str) -> None:
-        """Log a refused delivery without letting a flood of them flood the log."""
+        """Log a refused delivery without letting a flood of them flood the log.
+
+        The first is a warning; the next ones a debug line each, and a warning with their count
+        once the summary period since the last warning is over.
+        """
         self._refused[reason] = self._refused.get(reason, 0) + 1
         now = dt_util.utcnow()
-        if (
-            self._warned_at is not None
-            and now - self._warned_at < REFUSED_SUMMARY_EVERY
-        ):
-            _LOGGER.debug("Ignored a WHOOP webhook (%s)", reason)
+        if self._warned_at is None or now - self._warned_at >= REFUSED_SUMMARY_EVERY:
+            self._warn(now)
             return
+        _LOGGER.debug("Ignored a WHOOP webhook (%s)", reason)
+        if self._summary_timer is None:
+            self._summary_timer = async_call_later(
+                self._hass,
+                self._warned_at + REFUSED_SUMMARY_EVERY - now,
+                HassJob(self._summarise, cancel_on_shutdown=True),
+            )
+
+    @callback
+    def _summarise(self, _now: datetime) -> None:
+        self._summary_timer = None
+        self._warn(dt_util.utcnow())
+
+    def _warn(self, now: datetime) -> None:
+        if self._summary_timer is not None:
+            self._summary_timer()
+            self._summary_timer = None
         counts = ", ".join(f"{count} {why}" for why, count in self._refused.items())
         _LOGGER.warning(
             "Ignored WHOOP webhooks not from WHOOP or not as WHOOP sends them (%s); "

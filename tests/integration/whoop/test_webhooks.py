@@ -456,12 +456,23 @@ async def test_forged_deliveries_are_logged_once_then_summarised(
     assert "1 bad signature" in warnings[0].getMessage()
     assert not sandbox.whoop.requests
 
-    # An hour on, the next one brings the count of those in between.
+    # An hour on, a summary counts those in between, without waiting for another one.
     freezer.tick(timedelta(hours=1))
-    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.MISSING)
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
     warnings = _our_warnings(caplog)
     assert len(warnings) == 2
-    assert "39 bad signature, 1 malformed" in warnings[1].getMessage()
+    assert "(39 bad signature)" in warnings[1].getMessage()
+
+    # The next one within the hour is counted, and summarised an hour after the last summary.
+    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.MISSING)
+    assert len(_our_warnings(caplog)) == 2
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    warnings = _our_warnings(caplog)
+    assert len(warnings) == 3
+    assert "(1 malformed)" in warnings[2].getMessage()
     assert CLIENT_SECRET not in caplog.text
 
 
