@@ -128,7 +128,7 @@ class WhoopTokenRefresher:
         self._hass.config_entries.async_update_entry(
             entry, data={**entry.data, "token": new_token}
         )
-        _LOGGER.debug("Stored the refreshed WHOOP token of %s", entry.title)
+        _LOGGER.debug("Stored the refreshed WHOOP token of entry %s", entry.entry_id)
 
     async def _async_finish_before_stop(self) -> None:
         """Let a refresh in flight store its answer before the final write of the entries."""
