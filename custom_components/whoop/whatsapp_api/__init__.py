@@ -26,7 +26,12 @@ from .exceptions import (
     error_class_for,
 )
 from .models import ExchangedToken, GranularScope, PhoneNumber, SentMessage, TokenInfo
-from .phone_numbers import normalize_phone_number
+from .phone_numbers import (
+    InternationalNumber,
+    mask_phone_number,
+    normalize_phone_number,
+    parse_phone_number,
+)
 from .text import (
     CAPTION_MAX_LENGTH,
     TEXT_MAX_LENGTH,
@@ -44,6 +49,7 @@ __all__ = [
     "TEXT_MAX_LENGTH",
     "ExchangedToken",
     "GranularScope",
+    "InternationalNumber",
     "InvalidPhoneNumberError",
     "PhoneNumber",
     "SentMessage",
@@ -67,6 +73,8 @@ __all__ = [
     "WhatsAppUnsupportedMessageError",
     "error_class_for",
     "flatten_template_parameter",
+    "mask_phone_number",
     "normalize_phone_number",
+    "parse_phone_number",
     "split_text",
 ]
