@@ -8,6 +8,7 @@ from custom_components.whoop.whatsapp_api import (
     InvalidPhoneNumberError,
     WhatsAppClient,
     WhatsAppInvalidParameterError,
+    WhatsAppMessageError,
 )
 from sandbox.graph import ALERT_TEMPLATE, NAMED_ALERT_TEMPLATE, GraphSandbox
 
@@ -232,7 +233,7 @@ async def test_unsupported_upload_type_is_refused(
 async def test_media_needs_exactly_one_source(
     client: WhatsAppClient, kwargs: dict[str, str], reason: str
 ) -> None:
-    with pytest.raises(ValueError, match=reason):
+    with pytest.raises(WhatsAppMessageError, match=reason):
         await client.send_image(RECIPIENT, **kwargs)
 
 
@@ -240,7 +241,7 @@ async def test_media_needs_exactly_one_source(
 async def test_invalid_text_is_refused_before_sending(
     client: WhatsAppClient, graph: GraphSandbox, body: str
 ) -> None:
-    with pytest.raises(ValueError, match="text message"):
+    with pytest.raises(WhatsAppMessageError, match="text message"):
         await client.send_text(RECIPIENT, body)
 
     assert graph.messages == []
@@ -257,7 +258,7 @@ async def test_text_of_exactly_4096_characters_is_sent(
 async def test_empty_template_parameter_is_refused_before_sending(
     client: WhatsAppClient, graph: GraphSandbox
 ) -> None:
-    with pytest.raises(ValueError, match="parameter 2 is empty"):
+    with pytest.raises(WhatsAppMessageError, match="parameter 2 is empty"):
         await client.send_template(
             RECIPIENT, ALERT_TEMPLATE, "en_US", body_parameters=["Title", " \n\t "]
         )

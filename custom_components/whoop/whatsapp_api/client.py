@@ -18,6 +18,7 @@ from .exceptions import (
     TOKEN_EXCHANGE_ERROR_CLASSES,
     WhatsAppConnectionError,
     WhatsAppError,
+    WhatsAppMessageError,
 )
 from .models import ExchangedToken, PhoneNumber, SentMessage, TokenInfo
 from .phone_numbers import normalize_phone_number
@@ -35,7 +36,7 @@ type TemplateParameters = Sequence[str] | Mapping[str, str]
 class WhatsAppClient:
     """Send WhatsApp messages from one business phone number through the Cloud API.
 
-    The client does not retry: errors carry ``retryable`` so the caller can decide, and rate
+    The client does not retry: each error's ``kind`` tells the caller what to do, and rate
     limits per recipient are best handled by a queue per recipient.
     """
 
@@ -95,16 +96,16 @@ class WhatsAppClient:
             reply_to: The ``wamid.`` of a message to quote.
 
         Raises:
-            ValueError: ``body`` is empty or too long.
+            WhatsAppMessageError: ``body`` is empty or too long.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message (e.g. WhatsAppOutsideWindowError).
         """
         if not body.strip():
             msg = "A text message needs a body"
-            raise ValueError(msg)
+            raise WhatsAppMessageError(msg)
         if len(body) > TEXT_MAX_LENGTH:
             msg = f"A text message holds at most {TEXT_MAX_LENGTH} characters (got {len(body)}): split it"
-            raise ValueError(msg)
+            raise WhatsAppMessageError(msg)
         return await self._send(
             to, "text", {"body": body, "preview_url": preview_url}, reply_to=reply_to
         )
@@ -133,7 +134,7 @@ class WhatsAppClient:
             reply_to: The ``wamid.`` of a message to quote.
 
         Raises:
-            ValueError: A parameter is empty once flattened.
+            WhatsAppMessageError: A parameter is empty once flattened.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message (e.g. WhatsAppTemplateError).
         """
@@ -161,7 +162,7 @@ class WhatsAppClient:
         """Send an image by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            ValueError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -179,7 +180,7 @@ class WhatsAppClient:
         """Send a document by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            ValueError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -328,7 +329,7 @@ def _template_parameters(parameters: TemplateParameters) -> list[dict[str, str]]
         text = flatten_template_parameter(value)
         if not text:
             msg = f"Template parameter {key} is empty"
-            raise ValueError(msg)
+            raise WhatsAppMessageError(msg)
         parameter = {"type": "text", "text": text}
         if named:
             parameter["parameter_name"] = str(key)
@@ -341,7 +342,7 @@ def _media(
 ) -> dict[str, str]:
     if (link is None) == (media_id is None):
         msg = "Give exactly one of link and media_id"
-        raise ValueError(msg)
+        raise WhatsAppMessageError(msg)
     media = {"link": link} if link is not None else {"id": str(media_id)}
     media.update({key: value for key, value in optional.items() if value is not None})
     return media
