@@ -1,9 +1,23 @@
 """Async client for the WhatsApp Cloud API (Meta's Graph API).
 
-Self-contained (aiohttp only, no Home Assistant import) so it can be published as a library.
+Self-contained (aiohttp and phonenumbers, no Home Assistant import) so it can be published as a library.
 """
 
-from .client import TemplateParameters, WhatsAppClient
+from .client import WhatsAppClient
+from .compose import (
+    CAPTION_MAX_LENGTH,
+    ELLIPSIS,
+    TEMPLATE_BODY_MAX_LENGTH,
+    TEMPLATE_HEADER_MAX_LENGTH,
+    TEMPLATE_PARAMETER_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    ComposedParameters,
+    TemplateParameters,
+    compose_template_parameters,
+    flatten_template_parameter,
+    shorten,
+    split_text,
+)
 from .const import GRAPH_API_VERSION, GRAPH_BASE_URL, SCOPE_MANAGEMENT, SCOPE_MESSAGING
 from .exceptions import (
     ERROR_CLASSES,
@@ -12,7 +26,9 @@ from .exceptions import (
     WhatsAppAuthenticationError,
     WhatsAppConnectionError,
     WhatsAppError,
+    WhatsAppErrorKind,
     WhatsAppInvalidParameterError,
+    WhatsAppMessageError,
     WhatsAppNotRegisteredError,
     WhatsAppOutsideWindowError,
     WhatsAppPermissionError,
@@ -25,27 +41,50 @@ from .exceptions import (
     WhatsAppUnsupportedMessageError,
     error_class_for,
 )
+from .interactive import (
+    INTERACTIVE_BODY_MAX_LENGTH,
+    QUICK_REPLY_BUTTONS_MAX,
+    QUICK_REPLY_PAYLOAD_MAX_LENGTH,
+    REPLY_BUTTON_ID_MAX_LENGTH,
+    REPLY_BUTTON_TITLE_MAX_LENGTH,
+    REPLY_BUTTONS_MAX,
+    ReplyButton,
+    quick_reply_components,
+    reply_buttons_content,
+)
 from .models import ExchangedToken, GranularScope, PhoneNumber, SentMessage, TokenInfo
-from .phone_numbers import normalize_phone_number
-from .text import (
-    CAPTION_MAX_LENGTH,
-    TEXT_MAX_LENGTH,
-    flatten_template_parameter,
-    split_text,
+from .phone_numbers import (
+    InternationalNumber,
+    mask_phone_number,
+    normalize_phone_number,
+    parse_phone_number,
 )
 
 __all__ = [
     "CAPTION_MAX_LENGTH",
+    "ELLIPSIS",
     "ERROR_CLASSES",
     "GRAPH_API_VERSION",
     "GRAPH_BASE_URL",
+    "INTERACTIVE_BODY_MAX_LENGTH",
+    "QUICK_REPLY_BUTTONS_MAX",
+    "QUICK_REPLY_PAYLOAD_MAX_LENGTH",
+    "REPLY_BUTTONS_MAX",
+    "REPLY_BUTTON_ID_MAX_LENGTH",
+    "REPLY_BUTTON_TITLE_MAX_LENGTH",
     "SCOPE_MANAGEMENT",
     "SCOPE_MESSAGING",
+    "TEMPLATE_BODY_MAX_LENGTH",
+    "TEMPLATE_HEADER_MAX_LENGTH",
+    "TEMPLATE_PARAMETER_MAX_LENGTH",
     "TEXT_MAX_LENGTH",
+    "ComposedParameters",
     "ExchangedToken",
     "GranularScope",
+    "InternationalNumber",
     "InvalidPhoneNumberError",
     "PhoneNumber",
+    "ReplyButton",
     "SentMessage",
     "TemplateParameters",
     "TokenInfo",
@@ -54,7 +93,9 @@ __all__ = [
     "WhatsAppClient",
     "WhatsAppConnectionError",
     "WhatsAppError",
+    "WhatsAppErrorKind",
     "WhatsAppInvalidParameterError",
+    "WhatsAppMessageError",
     "WhatsAppNotRegisteredError",
     "WhatsAppOutsideWindowError",
     "WhatsAppPermissionError",
@@ -65,8 +106,14 @@ __all__ = [
     "WhatsAppTemporaryError",
     "WhatsAppUndeliverableError",
     "WhatsAppUnsupportedMessageError",
+    "compose_template_parameters",
     "error_class_for",
     "flatten_template_parameter",
+    "mask_phone_number",
     "normalize_phone_number",
+    "parse_phone_number",
+    "quick_reply_components",
+    "reply_buttons_content",
+    "shorten",
     "split_text",
 ]
