@@ -21,7 +21,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from .delivery.sender import MediaKind, MediaMessage, TemplateBodyParameters
+from .delivery.compose import TemplateBodyParameters
+from .delivery.media import MediaKind, MediaMessage
 from .runtime_data import WhatsAppConfigEntry, signal_recipients_changed
 from .settings import DEFAULT_TEMPLATE_LANGUAGE, RecipientSettings
 

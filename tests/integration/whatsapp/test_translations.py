@@ -27,6 +27,7 @@ def _exception_keys() -> set[str]:
         keys |= set(re.findall(r'"(whatsapp_\w+)"\),', _source(module)))
         keys |= set(re.findall(r'key = "(whatsapp_\w+)"', _source(module)))
         keys |= set(re.findall(r'return "(whatsapp_\w+)"', _source(module)))
+        keys |= set(re.findall(r'ErrorOutcome\(\s*"(whatsapp_\w+)"', _source(module)))
     keys.discard("whatsapp_token_expiring")  # issues, checked below
     keys.discard("whatsapp_token_renewal_failed")
     return keys
