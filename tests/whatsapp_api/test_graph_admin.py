@@ -187,6 +187,7 @@ async def test_templates(
     assert {(t["name"], t["language"]) for t in listing["templates"]} == {
         ("whoop_alert", "en_US"),
         ("whoop_alert_named", "en_US"),
+        ("whoop_alert_quick_reply", "en_US"),
         ("whoop_sleep", "de"),
     }
     assert next(t for t in listing["templates"] if t["name"] == "whoop_alert")[
