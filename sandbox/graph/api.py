@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Final
 
 from aiohttp import BodyPartReader, web
@@ -206,10 +207,14 @@ async def _read_upload_form(
             file = (
                 part.filename or "file",
                 part_type,
-                await _read_bounded(part, _limit_bytes(mime_type), mime_type),
+                await _read_bounded(
+                    part, _limit_bytes(mime_type), partial(_too_large, mime_type)
+                ),
             )
         elif part.name:
-            raw = await _read_bounded(part, _FIELD_MAX_BYTES)
+            raw = await _read_bounded(
+                part, _FIELD_MAX_BYTES, partial(_too_long, part.name)
+            )
             fields[part.name] = raw.decode(errors="replace")
     return fields, file
 
@@ -218,6 +223,10 @@ def _limit_bytes(mime_type: str) -> int:
     """The most bytes worth reading for a file of ``mime_type`` (unknown: the largest limit)."""
     megabytes = _SUPPORTED_MEDIA.get(mime_type, max(_SUPPORTED_MEDIA.values()))
     return int(megabytes * _MEGABYTE)
+
+
+def _too_long(name: str) -> GraphError:
+    return GraphError(100, details=f"Param {name} is too long.")
 
 
 def _too_large(mime_type: str | None) -> GraphError:
@@ -231,14 +240,14 @@ def _too_large(mime_type: str | None) -> GraphError:
 
 
 async def _read_bounded(
-    part: BodyPartReader, limit: int, mime_type: str | None = None
+    part: BodyPartReader, limit: int, too_large: Callable[[], GraphError]
 ) -> bytes:
     """Read a part in chunks, refusing it (without reading the rest) once it passes ``limit``."""
     data = bytearray()
     while chunk := await part.read_chunk(_CHUNK_BYTES):
         data.extend(chunk)
         if len(data) > limit:
-            raise _too_large(mime_type)
+            raise too_large()
     return bytes(data)
 
 
