@@ -14,6 +14,7 @@ from . import constants
 from .constants import (
     APP_ID,
     APP_SECRET,
+    CAPTION_MAX_LENGTH,
     DEFAULT_PAIR_INTERVAL,
     DEFAULT_SCOPES,
     EXCHANGED_TOKEN_LIFETIME_SECONDS,
@@ -21,6 +22,7 @@ from .constants import (
     PHONE_NUMBER_ID,
     SCOPE_MANAGEMENT,
     SCOPE_MESSAGING,
+    TEXT_MAX_LENGTH,
     TOKEN_TYPE_APP,
     TOKEN_TYPE_SYSTEM_USER,
 )
@@ -57,6 +59,7 @@ WINDOW_ASYNC: Final = "async"
 """Window mode: they are accepted (200, wamid) and then fail with 131047 through the webhook."""
 WINDOW_MODES: Final = (WINDOW_SYNC, WINDOW_ASYNC)
 DEFAULT_PROFILE_NAME: Final = "Sandbox Person"
+_PROFILE_NAME_MAX_LENGTH: Final = 100
 _WINDOW_ERROR_TITLE: Final = "Re-engagement message"
 # A tiny JPEG stands in for a photo a person sends when the test names no upload.
 _SAMPLE_JPEG: Final = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00sandbox photo\xff\xd9"
@@ -539,6 +542,9 @@ class GraphSandbox:
         if not text.strip():
             msg = "The text is empty"
             raise ValueError(msg)
+        if len(text) > TEXT_MAX_LENGTH:
+            msg = f"The text is longer than {TEXT_MAX_LENGTH} characters"
+            raise ValueError(msg)
         return self._receive(
             phone,
             "text",
@@ -612,6 +618,9 @@ class GraphSandbox:
         Raises:
             KeyError: ``media_id`` names no upload.
         """
+        if caption is not None and len(caption) > CAPTION_MAX_LENGTH:
+            msg = f"The caption is longer than {CAPTION_MAX_LENGTH} characters"
+            raise ValueError(msg)
         upload = (
             self.store_upload("photo.jpg", "image/jpeg", _SAMPLE_JPEG)
             if media_id is None
@@ -676,6 +685,9 @@ class GraphSandbox:
             msg = f"Unknown phone number id {phone_number_id!r}"
             raise ValueError(msg)
         digits = digits_of(phone)
+        if name and len(name) > _PROFILE_NAME_MAX_LENGTH:
+            msg = f"The name is longer than {_PROFILE_NAME_MAX_LENGTH} characters"
+            raise ValueError(msg)
         if name:
             self.profile_names[digits] = name
         profile_name = self.profile_names.get(digits, DEFAULT_PROFILE_NAME)

@@ -205,6 +205,13 @@ async def test_sending_an_image(
         ({"from": RECIPIENT}, 400, "text must be"),
         ({"from": "12", "text": "hi"}, 400, "Not a phone number"),
         ({"from": RECIPIENT, "text": "   "}, 400, "empty"),
+        ({"from": RECIPIENT, "text": "x" * 4097}, 400, "longer than 4096"),
+        ({"from": RECIPIENT, "text": "x", "name": "n" * 101}, 400, "longer than 100"),
+        (
+            {"type": "image", "from": RECIPIENT, "caption": "c" * 1025},
+            400,
+            "longer than 1024",
+        ),
         ({"type": "tap", "message_id": "wamid.none", "button": "x"}, 404, "unknown"),
         ({"type": "image", "from": RECIPIENT, "media_id": "404"}, 404, "unknown"),
     ],
