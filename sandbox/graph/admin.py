@@ -1,4 +1,26 @@
-"""Admin endpoints of the Graph sandbox (under ``/graph/_sandbox/``), all JSON but the page."""
+"""Admin endpoints of the Graph sandbox (under ``/graph/_sandbox/``), all JSON but the page.
+
+Webhooks and people (bodies are JSON objects; errors are 400 or 404 with ``{"error": reason}``):
+
+- ``POST webhooks/subscribe`` ``{"callback_url", "verify_token", "app_secret"?, "phone_number_id"?}``
+  performs Meta's handshake (GET with ``hub.mode``, ``hub.verify_token``, ``hub.challenge``; the
+  callback must answer 200 with the challenge): 201 with the subscription, or 400 saying why.
+  ``app_secret`` defaults to the sandbox app's secret, ``phone_number_id`` to the sandbox number.
+- ``GET webhooks``: subscriptions and every webhook queued, with state and attempts.
+- ``DELETE webhooks?phone_number_id=``: unsubscribe. ``POST webhooks/deliver``: post what is due.
+- ``POST webhooks/replay`` ``{"delivery_id"}``: post a past webhook once more (a duplicate).
+- ``POST inbound``: a person writes; ``{"from", "text", "name"?}``, ``{"type": "image", "from",
+  "media_id"?, "caption"?, "name"?}`` or ``{"type": "tap", "message_id", "button", "name"?}``
+  (``button``: the reply button's id or the quick reply's payload, else its title). ``GET inbound``:
+  what people sent, newest first, and ``marked_read``.
+- ``POST read`` ``{"message_id"}`` or ``{"phone"}``: the recipient reads (a ``read`` status webhook).
+- ``GET``/``PATCH settings``: ``window_mode`` (``sync``/``async``), ``sent_delay``,
+  ``delivered_delay``, ``out_of_order``, ``retry_delay``, ``max_attempts``, ``duplicate``,
+  ``auto_deliver``, ``delivery_interval``, besides ``pair_interval``, ``allow_list`` and
+  ``unregistered_numbers``.
+- The page's forms post to ``messages/reply``, ``messages/image``, ``messages/tap`` and
+  ``messages/read`` (form-encoded) and are answered with 303 back to ``messages``.
+"""
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
