@@ -197,7 +197,8 @@ async def _messages_json(request: web.Request) -> web.Response:
 
 
 async def _clear_messages(request: web.Request) -> web.Response:
-    _graph(request).messages.clear()
+    """Forget every conversation: sent, failed and inbound messages, statuses, reads."""
+    _graph(request).clear_conversations()
     return _ok()
 
 

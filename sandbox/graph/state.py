@@ -448,6 +448,14 @@ class GraphSandbox:
         self.uploads[media_id] = upload
         return upload
 
+    def clear_conversations(self) -> None:
+        """Forget sent, failed and inbound messages, their statuses and reads (not the windows)."""
+        self.messages.clear()
+        self.failed_messages.clear()
+        self.inbound.clear()
+        self.marked_read.clear()
+        self.statuses.clear()
+
     def messages_to(self, phone: str) -> list[ReceivedMessage]:
         """The accepted messages to ``phone``, oldest first."""
         digits = digits_of(phone)

@@ -626,3 +626,22 @@ async def test_page_forms_refuse_bad_input(
     ) as response:
         assert response.status == 400
     assert graph.inbound == []
+
+
+async def test_clearing_messages_forgets_every_conversation(
+    graph: GraphSandbox,
+    session: aiohttp.ClientSession,
+    admin_url: str,
+    messages_url: str,
+) -> None:
+    await call(session, "PATCH", f"{admin_url}/settings", {"window_mode": "async"})
+    await send(session, messages_url, text())
+    await send(session, messages_url, text(to=STRANGER))
+    graph.mark_as_read(graph.receive_text(RECIPIENT, "hi").message_id)
+    await call(session, "DELETE", f"{admin_url}/messages")
+    page = await load_page(session, admin_url)
+
+    assert (graph.messages, graph.failed_messages, graph.inbound) == ([], [], [])
+    assert (graph.statuses, graph.marked_read) == ({}, [])
+    assert page.turns == []
+    assert graph.window_open(RECIPIENT)
