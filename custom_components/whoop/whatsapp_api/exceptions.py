@@ -169,6 +169,10 @@ class WhatsAppResponseError(WhatsAppError):
     """The Graph API (or a webhook) sent a body the client does not understand."""
 
 
+class WhatsAppWebhookError(WhatsAppResponseError):
+    """A webhook body is too large, not JSON, or breaks the shapes Meta documents."""
+
+
 class WhatsAppMessageError(WhatsAppError, ValueError):
     """The client cannot build the message asked for; nothing was sent.
 
