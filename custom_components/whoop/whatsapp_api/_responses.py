@@ -56,7 +56,7 @@ def decode_response(
 
 def error_from_graph(
     status: int | None,
-    error: Mapping[object, object],
+    error: Mapping[str, object],
     redact: Callable[[str], str],
     overrides: Mapping[int, type[WhatsAppError]] | None = None,
 ) -> WhatsAppError:

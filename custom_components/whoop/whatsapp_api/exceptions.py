@@ -169,12 +169,45 @@ class WhatsAppResponseError(WhatsAppError):
     """The Graph API (or a webhook) sent a body the client does not understand."""
 
 
+class WhatsAppWebhookError(WhatsAppResponseError):
+    """A webhook body is too large, not JSON, or breaks the shapes Meta documents."""
+
+
 class WhatsAppMessageError(WhatsAppError, ValueError):
     """The client cannot build the message asked for; nothing was sent.
 
     E.g. an empty or too long text, an empty template parameter, too many buttons. It is a
     ``ValueError`` too, for callers written before it existed.
     """
+
+
+class WhatsAppMediaError(WhatsAppMessageError):
+    """A file WhatsApp would refuse (type not accepted), or that cannot be read; nothing was sent."""
+
+
+class WhatsAppMediaTooLargeError(WhatsAppMediaError):
+    """A file is larger than WhatsApp accepts for its kind; it was neither read nor sent.
+
+    Attributes:
+        media_kind: ``image``, ``video``, ``audio``, ``document``, ``sticker``...
+        size: The file's size in bytes.
+        max_bytes: The largest file of that kind, in bytes.
+    """
+
+    def __init__(self, *, kind: str, size: int, max_bytes: int, label: str) -> None:
+        """Initialise the error from the kind of media, the file's size and the limit."""
+        self.media_kind = kind
+        self.size = size
+        self.max_bytes = max_bytes
+        megabyte = 1024 * 1024
+        size_text = (
+            f"{size / megabyte:.1f} MB"
+            if max_bytes >= megabyte
+            else f"{size / 1024:.0f} KB"
+        )
+        super().__init__(
+            f"A WhatsApp {kind.replace('_', ' ')} may be at most {label}; the file has {size_text}"
+        )
 
 
 class InvalidPhoneNumberError(ValueError):
