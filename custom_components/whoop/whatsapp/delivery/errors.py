@@ -17,13 +17,17 @@ from homeassistant.helpers import issue_registry as ir
 
 from ...const import DOMAIN
 from ...whatsapp_api import (
+    MEDIA_LIMITS,
     InvalidPhoneNumberError,
+    MediaKind,
     WhatsAppAccountBlockedError,
     WhatsAppAuthenticationError,
     WhatsAppConnectionError,
     WhatsAppError,
     WhatsAppErrorKind,
     WhatsAppInvalidParameterError,
+    WhatsAppMediaError,
+    WhatsAppMediaTooLargeError,
     WhatsAppMessageError,
     WhatsAppNotRegisteredError,
     WhatsAppOutsideWindowError,
@@ -36,6 +40,7 @@ from ...whatsapp_api import (
     WhatsAppUnsupportedMessageError,
 )
 from ..settings import RecipientSettings
+from .media import size_text
 
 if TYPE_CHECKING:
     from ..runtime_data import WhatsAppConfigEntry
@@ -66,6 +71,12 @@ ERROR_OUTCOMES: Final[tuple[tuple[type[WhatsAppError], ErrorOutcome], ...]] = (
     (WhatsAppPermissionError, ErrorOutcome("whatsapp_permission_denied")),
     (WhatsAppAccountBlockedError, ErrorOutcome(ISSUE_ACCOUNT_BLOCKED)),
     (WhatsAppNotRegisteredError, ErrorOutcome(ISSUE_NOT_REGISTERED)),
+    (
+        WhatsAppMediaTooLargeError,
+        ErrorOutcome("whatsapp_file_too_large", user_fixable=True),
+    ),
+    # A file type WhatsApp does not take: the same message as when Meta refuses it (131053).
+    (WhatsAppMediaError, ErrorOutcome("whatsapp_invalid_parameter", user_fixable=True)),
     (WhatsAppMessageError, ErrorOutcome("whatsapp_invalid_message", user_fixable=True)),
     (
         WhatsAppTemplateError,
@@ -166,6 +177,12 @@ class DeliveryErrors:
             "details": err.details or err.message,
             "reason": err.message,
         }
+        if isinstance(err, WhatsAppMediaTooLargeError):
+            placeholders |= {
+                "kind": err.media_kind,
+                "size": size_text(err.size),
+                "limit": MEDIA_LIMITS[MediaKind(err.media_kind)].label,
+            }
         if err.kind is WhatsAppErrorKind.REAUTH:
             # Only a new token helps: ask for one now rather than at the next restart.
             self._entry.async_start_reauth(self._hass)

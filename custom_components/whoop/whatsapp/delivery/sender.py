@@ -18,7 +18,7 @@ from .compose import (
     text_parts,
 )
 from .errors import DeliveryErrors
-from .media import MediaMessage, check_media, send_media
+from .media import LocalFile, MediaMessage, check_media, send_media
 from .queue import RecipientQueues, RecipientTurn
 from .retry import Retrier
 
@@ -141,6 +141,20 @@ class WhatsAppSender:
             HomeAssistantError: WhatsApp refused the file or could not be reached.
         """
         upload = partial(self._client.upload_media, data, mime_type, filename)
+        with self._errors.translated(recipient):
+            return await self._send(None, upload)
+
+    async def async_upload_media_file(
+        self, recipient: RecipientSettings, file: LocalFile, filename: str
+    ) -> str:
+        """Upload a checked local file for ``recipient``, streamed, and return its media id.
+
+        Raises:
+            HomeAssistantError: WhatsApp refused the file or could not be reached.
+        """
+        upload = partial(
+            self._client.upload_media_file, file.path, file.mime_type, filename=filename
+        )
         with self._errors.translated(recipient):
             return await self._send(None, upload)
 
