@@ -5,11 +5,19 @@ Flattening and shortening template parameters to WhatsApp's limits is the client
 """
 
 from collections.abc import Mapping, Sequence
+from typing import Final
 
 from ...whatsapp_api import TEXT_MAX_LENGTH, split_text
 from ..settings import DEFAULT_TITLE, TemplateParameters, TemplateSettings
 
 type TemplateBodyParameters = Sequence[str] | Mapping[str, str]
+
+# The template's own text is not known here, yet title, message and that text together must fit
+# the 1,024 characters of a template body (else 132005). A notification's parameters leave room
+# for a fixed text of FIXED_TEXT_ALLOWANCE characters; should Meta still find the body too long,
+# the second try leaves room for FIXED_TEXT_ALLOWANCE_RETRY.
+FIXED_TEXT_ALLOWANCE: Final = 256
+FIXED_TEXT_ALLOWANCE_RETRY: Final = 768
 
 
 def text_body(message: str, title: str | None) -> str:

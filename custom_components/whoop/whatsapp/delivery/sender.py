@@ -10,9 +10,16 @@ from collections.abc import Awaitable, Callable
 from functools import partial
 import logging
 
-from ...whatsapp_api import SentMessage, WhatsAppClient, WhatsAppOutsideWindowError
+from ...whatsapp_api import (
+    SentMessage,
+    WhatsAppClient,
+    WhatsAppOutsideWindowError,
+    WhatsAppTemplateError,
+)
 from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
 from .compose import (
+    FIXED_TEXT_ALLOWANCE,
+    FIXED_TEXT_ALLOWANCE_RETRY,
     TemplateBodyParameters,
     notification_template_parameters,
     text_parts,
@@ -23,6 +30,10 @@ from .queue import RecipientQueues, RecipientTurn
 from .retry import Retrier
 
 _LOGGER = logging.getLogger(__name__)
+
+_BODY_TOO_LONG = (
+    132005  # the template's text with its parameters is over 1,024 characters
+)
 
 
 class WhatsAppSender:
@@ -186,14 +197,49 @@ class WhatsAppSender:
         message: str,
         title: str | None,
     ) -> SentMessage:
-        send = partial(
+        """Send a notification as the template, shortened as much as it takes to fit: it must arrive."""
+        parameters = notification_template_parameters(template, message, title)
+        try:
+            sent = await self._send(
+                turn,
+                self._template_request(
+                    recipient, template, parameters, FIXED_TEXT_ALLOWANCE
+                ),
+            )
+        except WhatsAppTemplateError as err:
+            if err.code != _BODY_TOO_LONG or not parameters:
+                raise
+            sent = await self._send(
+                turn,
+                self._template_request(
+                    recipient, template, parameters, FIXED_TEXT_ALLOWANCE_RETRY
+                ),
+            )
+        if sent.shortened_parameters:
+            # Which parameters, never their text: it may be about someone's health.
+            _LOGGER.info(
+                "Notification to %s shortened to fit template %s (%s)",
+                recipient.name,
+                template.name,
+                ", ".join(sent.shortened_parameters),
+            )
+        return sent
+
+    def _template_request(
+        self,
+        recipient: RecipientSettings,
+        template: TemplateSettings,
+        parameters: TemplateBodyParameters,
+        fixed_text_allowance: int,
+    ) -> Callable[[], Awaitable[SentMessage]]:
+        return partial(
             self._client.send_template,
             recipient.phone_number,
             template.name,
             template.language,
-            body_parameters=notification_template_parameters(template, message, title),
+            body_parameters=parameters,
+            body_fixed_length=fixed_text_allowance,
         )
-        return await self._send(turn, send)
 
     async def _send[T](
         self, turn: RecipientTurn | None, request: Callable[[], Awaitable[T]]
