@@ -19,8 +19,9 @@ from sandbox.graph import (
 from tests.integration.whatsapp.conftest import (
     ALICE,
     ALICE_ENTITY,
+    ALICE_MASKED,
     BOB,
-    SENDER_TITLE,
+    SENDER_NAME,
     SetUpSender,
     recipient,
 )
@@ -83,7 +84,7 @@ def _nothing(graph: GraphSandbox) -> None:
             recipient(),
             _allow_only_bob,
             "whatsapp_recipient_not_allowed",
-            ALICE,
+            f"Alice ({ALICE_MASKED})",
         ),
         (recipient(), _fail(131051), "whatsapp_unsupported_message", "Alice"),
         (recipient(), _fail(100), "whatsapp_invalid_parameter", "Alice"),
@@ -212,7 +213,7 @@ async def test_token_problems_start_reauthentication(
 
     assert not isinstance(error, ServiceValidationError)
     assert error.translation_key == key
-    assert SENDER_TITLE in str(error)
+    assert SENDER_NAME in str(error)
     [flow] = _reauth_flows(hass)
     assert flow["context"]["entry_id"] == entry.entry_id
 
@@ -260,7 +261,7 @@ async def test_account_problems_raise_a_repair_issue_until_a_send_works(
     assert issue.translation_key == key
     assert issue.severity is ir.IssueSeverity.ERROR
     assert issue.translation_placeholders is not None
-    assert issue.translation_placeholders["sender"] == SENDER_TITLE
+    assert issue.translation_placeholders["sender"] == SENDER_NAME
     assert _reauth_flows(hass) == []
 
     _register_number(graph)

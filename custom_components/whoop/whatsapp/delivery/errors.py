@@ -39,6 +39,7 @@ from ...whatsapp_api import (
     WhatsAppUndeliverableError,
     WhatsAppUnsupportedMessageError,
 )
+from ..masking import mask_number, mask_numbers_in, sender_name
 from ..settings import RecipientSettings
 from .media import size_text
 
@@ -168,14 +169,15 @@ class DeliveryErrors:
         outcome = error_outcome(err)
         template_name, language = template or ("", "")
         placeholders = {
-            "sender": self._entry.title,
+            # Names and masked numbers only: error texts end up in logs and screenshots.
+            "sender": sender_name(self._entry),
             "recipient": recipient.name,
-            "phone_number": recipient.phone_number,
+            "phone_number": mask_number(recipient.phone_number),
             "template": template_name,
             "language": language,
             "code": str(err.code) if err.code is not None else "-",
-            "details": err.details or err.message,
-            "reason": err.message,
+            "details": mask_numbers_in(err.details or err.message),
+            "reason": mask_numbers_in(err.message),
         }
         if isinstance(err, WhatsAppMediaTooLargeError):
             placeholders |= {
