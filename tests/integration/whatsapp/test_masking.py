@@ -49,6 +49,7 @@ def test_numbers_in_a_text_are_masked(text: str, masked: str) -> None:
         ("+1", "•••"),
         ("+1 555-010-0222", "+1 ••• 222"),  # not a valid number: masked all the same
         ("+15550100222", "+15 ••• 222"),
+        ("+99912 3456 789", "+99 ••• 789"),  # a first group too long for a country code
     ],
 )
 def test_a_number_that_cannot_be_parsed_is_masked_too(number: str, masked: str) -> None:
