@@ -2,38 +2,22 @@
 
 The parts each do one job: :mod:`.queue` serialises and spaces the sends to a person,
 :mod:`.retry` retries by the client's error classification, :mod:`.compose` turns a notification
-into texts or template parameters, :mod:`.errors` tells the user what went wrong. This module
-decides what is sent, in which order, and when the template stands in for a text.
+into texts or template parameters, :mod:`.notification` sends it by the recipient's mode,
+:mod:`.media` checks files, :mod:`.errors` tells the user what went wrong. This module puts them
+together: every request goes through the person's queue, the retries and the error table.
 """
 
 from collections.abc import Awaitable, Callable
 from functools import partial
-import logging
 
-from ...whatsapp_api import (
-    SentMessage,
-    WhatsAppClient,
-    WhatsAppOutsideWindowError,
-    WhatsAppTemplateError,
-)
-from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
-from .compose import (
-    FIXED_TEXT_ALLOWANCE,
-    FIXED_TEXT_ALLOWANCE_RETRY,
-    TemplateBodyParameters,
-    notification_template_parameters,
-    text_parts,
-)
+from ...whatsapp_api import SentMessage, WhatsAppClient
+from ..settings import RecipientSettings, TemplateSettings
+from .compose import TemplateBodyParameters
 from .errors import DeliveryErrors
 from .media import LocalFile, MediaMessage, check_media, send_media
+from .notification import NotificationDelivery
 from .queue import RecipientQueues, RecipientTurn
 from .retry import Retrier
-
-_LOGGER = logging.getLogger(__name__)
-
-_BODY_TOO_LONG = (
-    132005  # the template's text with its parameters is over 1,024 characters
-)
 
 
 class WhatsAppSender:
@@ -51,6 +35,7 @@ class WhatsAppSender:
         self._queues = queues
         self._retrier = retrier
         self._errors = errors
+        self._notifications = NotificationDelivery(client, self._send)
 
     @property
     def client(self) -> WhatsAppClient:
@@ -77,37 +62,11 @@ class WhatsAppSender:
             HomeAssistantError: WhatsApp refused the message; a ServiceValidationError when the
                 user can fix it (see the message).
         """
-        template = recipient.template
-        mode = recipient.delivery_mode
-        with self._errors.translated(recipient, _template_key(template)):
+        with self._errors.translated(recipient, _template_key(recipient.template)):
             async with self._queues.turn(recipient.phone_number) as turn:
-                if mode is DeliveryMode.TEMPLATE and template:
-                    return [
-                        await self._send_template(
-                            turn, recipient, template, message, title
-                        )
-                    ]
-                sent: list[SentMessage] = []
-                try:
-                    for part in text_parts(message, title):
-                        send = partial(
-                            self._client.send_text, recipient.phone_number, part
-                        )
-                        sent.append(await self._send(turn, send))
-                except WhatsAppOutsideWindowError:
-                    # Fall back only when nothing went out yet: never send half a message twice.
-                    if mode is not DeliveryMode.AUTOMATIC or not template or sent:
-                        raise
-                    _LOGGER.debug(
-                        "24-hour window of %s is closed: sending the template",
-                        recipient.name,
-                    )
-                    return [
-                        await self._send_template(
-                            turn, recipient, template, message, title
-                        )
-                    ]
-                return sent
+                return await self._notifications.deliver(
+                    turn, recipient, message, title
+                )
 
     async def async_send_template(
         self,
@@ -188,58 +147,6 @@ class WhatsAppSender:
         with self._errors.translated(recipient, template):
             async with self._queues.turn(recipient.phone_number) as turn:
                 return await self._send(turn, request)
-
-    async def _send_template(
-        self,
-        turn: RecipientTurn,
-        recipient: RecipientSettings,
-        template: TemplateSettings,
-        message: str,
-        title: str | None,
-    ) -> SentMessage:
-        """Send a notification as the template, shortened as much as it takes to fit: it must arrive."""
-        parameters = notification_template_parameters(template, message, title)
-        try:
-            sent = await self._send(
-                turn,
-                self._template_request(
-                    recipient, template, parameters, FIXED_TEXT_ALLOWANCE
-                ),
-            )
-        except WhatsAppTemplateError as err:
-            if err.code != _BODY_TOO_LONG or not parameters:
-                raise
-            sent = await self._send(
-                turn,
-                self._template_request(
-                    recipient, template, parameters, FIXED_TEXT_ALLOWANCE_RETRY
-                ),
-            )
-        if sent.shortened_parameters:
-            # Which parameters, never their text: it may be about someone's health.
-            _LOGGER.info(
-                "Notification to %s shortened to fit template %s (%s)",
-                recipient.name,
-                template.name,
-                ", ".join(sent.shortened_parameters),
-            )
-        return sent
-
-    def _template_request(
-        self,
-        recipient: RecipientSettings,
-        template: TemplateSettings,
-        parameters: TemplateBodyParameters,
-        fixed_text_allowance: int,
-    ) -> Callable[[], Awaitable[SentMessage]]:
-        return partial(
-            self._client.send_template,
-            recipient.phone_number,
-            template.name,
-            template.language,
-            body_parameters=parameters,
-            body_fixed_length=fixed_text_allowance,
-        )
 
     async def _send[T](
         self, turn: RecipientTurn | None, request: Callable[[], Awaitable[T]]
