@@ -8,6 +8,7 @@ an app (all its members together) to 100 requests a minute and 10,000 a day.
 import asyncio
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from contextlib import aclosing
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 import json
@@ -47,9 +48,40 @@ type TokenProvider = Callable[[], Awaitable[str]]
 
 type RecordParser[RecordT] = Callable[[object], RecordT]
 
-# Scans for last night's sleep may have to skip naps taken since; two pages of 25 sleeps
-# is far more than anyone naps in a day, and the first page nearly always suffices.
-_LAST_NIGHT_MAX_PAGES = 2
+type Clock = Callable[[], datetime]
+"""Returns the current time, timezone-aware."""
+
+# WHOOP's cursors are a few dozen characters; a longer one is not followed.
+_MAX_NEXT_TOKEN_LENGTH = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Collection[RecordT]:
+    """A paged collection of WHOOP records, for ``WhoopClient.iterate_history``."""
+
+    name: str
+    path: str
+    parse: RecordParser[RecordT]
+
+
+CYCLE_COLLECTION: Collection[Cycle] = Collection("cycles", CYCLES_PATH, Cycle.from_api)
+RECOVERY_COLLECTION: Collection[Recovery] = Collection(
+    "recoveries", RECOVERIES_PATH, Recovery.from_api
+)
+SLEEP_COLLECTION: Collection[Sleep] = Collection("sleeps", SLEEPS_PATH, Sleep.from_api)
+WORKOUT_COLLECTION: Collection[Workout] = Collection(
+    "workouts", WORKOUTS_PATH, Workout.from_api
+)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage[RecordT]:
+    """One page of a collection, newest first, and the cursor of the page after it."""
+
+    records: tuple[RecordT, ...]
+    next_token: str | None
+    """Pass it as ``next_token`` (same start and end) to resume after this page;
+    ``None`` on the last page."""
 
 
 class WhoopClient:
@@ -66,6 +98,7 @@ class WhoopClient:
         *,
         base_url: str = WHOOP_API_BASE_URL,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        clock: Clock | None = None,
     ) -> None:
         """Create a client.
 
@@ -75,11 +108,14 @@ class WhoopClient:
                 before every request.
             base_url: WHOOP's API host; other values serve tests and the sandbox.
             request_timeout: Seconds allowed for each request, response body included.
+            clock: Returns the aware current time, to read epoch and date headers;
+                the system clock by default (tests inject their own).
         """
         self._session = session
         self._token_provider = token_provider
         self._base_url = base_url.rstrip("/")
         self._request_timeout = request_timeout
+        self._clock = clock or _utc_now
         self._rate_limit_remaining: int | None = None
         self._rate_limit_limit: int | None = None
 
@@ -212,15 +248,41 @@ class WhoopClient:
         params = _collection_params(start, end, limit)
         return await self._collect(WORKOUTS_PATH, Workout.from_api, params, max_pages)
 
-    # Latest records, as cheap as possible
+    # History
 
-    async def get_current_cycle(self) -> Cycle | None:
-        """Return the running cycle (today), or ``None`` if the newest cycle has ended.
+    async def iterate_history[RecordT](
+        self,
+        collection: Collection[RecordT],
+        *,
+        start: datetime,
+        end: datetime | None = None,
+        max_pages: int,
+        next_token: str | None = None,
+    ) -> AsyncGenerator[HistoryPage[RecordT]]:
+        """Yield every page of ``collection`` between ``start`` and ``end``, 25 a page.
 
-        Costs 1 request: a page of one cycle.
+        Each page is requested only once the previous one has been taken, so a caller
+        may stop at any time; one request a page. To resume an interrupted import, pass
+        the ``next_token`` of the last page stored, with the same ``start`` and ``end``.
+
+        Args:
+            collection: ``CYCLE_COLLECTION``, ``RECOVERY_COLLECTION``,
+                ``SLEEP_COLLECTION`` or ``WORKOUT_COLLECTION``.
+            start: Only records at or after this time (inclusive).
+            end: Only records before this time (exclusive); WHOOP defaults to now.
+            max_pages: Most pages (requests) to fetch in this call; the last page's
+                ``next_token`` says whether more remain.
+            next_token: The cursor to start from; ``None`` starts with the newest.
         """
-        newest = await self._first(CYCLES_PATH, Cycle.from_api)
-        return newest if newest is not None and newest.is_current else None
+        params = _collection_params(start, end, MAX_PAGE_LIMIT)
+        if next_token is not None:
+            params["nextToken"] = next_token
+        pages = self._pages(collection.path, collection.parse, params, max_pages)
+        async with aclosing(pages) as history:
+            async for records, cursor in history:
+                yield HistoryPage(tuple(records), cursor)
+
+    # Latest records, as cheap as possible
 
     async def get_latest_recovery(self) -> Recovery | None:
         """Return the newest recovery in any score state, or ``None`` if there is none.
@@ -229,35 +291,11 @@ class WhoopClient:
         """
         return await self._first(RECOVERIES_PATH, Recovery.from_api)
 
-    async def get_last_night_sleep(self) -> Sleep | None:
-        """Return the newest sleep that is not a nap, or ``None`` if none is found.
-
-        Costs 1 request (a page of 25 sleeps and naps); a second only if the 25 newest
-        are all naps. Gives up after 2 pages.
-        """
-        return await self._find_sleep(nap=False, max_pages=_LAST_NIGHT_MAX_PAGES)
-
-    async def get_latest_nap(self) -> Sleep | None:
-        """Return the newest nap among the 25 newest sleeps, or ``None``.
-
-        Costs 1 request; naps older than the 25 newest sleeps are not looked for.
-        """
-        return await self._find_sleep(nap=True, max_pages=1)
-
     async def get_latest_workout(self) -> Workout | None:
         """Return the newest workout, or ``None`` if there is none. Costs 1 request."""
         return await self._first(WORKOUTS_PATH, Workout.from_api)
 
     # Internals
-
-    async def _find_sleep(self, *, nap: bool, max_pages: int) -> Sleep | None:
-        params = _collection_params(None, None, MAX_PAGE_LIMIT)
-        records = self._iterate(SLEEPS_PATH, Sleep.from_api, params, max_pages)
-        async with aclosing(records) as sleeps:
-            async for sleep in sleeps:
-                if sleep.nap is nap:
-                    return sleep
-        return None
 
     async def _first[RecordT](
         self, path: str, parse: RecordParser[RecordT]
@@ -284,13 +322,25 @@ class WhoopClient:
         max_pages: int,
     ) -> AsyncGenerator[RecordT]:
         """Yield records, requesting each page only once the previous one is used up."""
+        async with aclosing(self._pages(path, parse, params, max_pages)) as pages:
+            async for records, _ in pages:
+                for record in records:
+                    yield record
+
+    async def _pages[RecordT](
+        self,
+        path: str,
+        parse: RecordParser[RecordT],
+        params: Mapping[str, str],
+        max_pages: int,
+    ) -> AsyncGenerator[tuple[list[RecordT], str | None]]:
+        """Yield pages with their next cursor, each requested once the last is taken."""
         if max_pages < 1:
             msg = f"max_pages must be at least 1, not {max_pages}"
             raise ValueError(msg)
         for _ in range(max_pages):
             records, next_token = await self._get_page(path, parse, params)
-            for record in records:
-                yield record
+            yield records, next_token
             if next_token is None:
                 return
             # WHOOP takes the token as camelCase "nextToken", sends it as "next_token".
@@ -309,6 +359,9 @@ class WhoopClient:
         records = [parse(raw_record) for raw_record in raw_records]
         # A missing, null or empty token all mean "last page".
         next_token = reader.string("next_token") if reader.has("next_token") else None
+        if next_token is not None and len(next_token) > _MAX_NEXT_TOKEN_LENGTH:
+            msg = f"page: field 'next_token' is longer than {_MAX_NEXT_TOKEN_LENGTH}"
+            raise WhoopResponseError(msg)
         return records, next_token or None
 
     async def _get(self, path: str, params: Mapping[str, str] | None = None) -> object:
@@ -340,7 +393,7 @@ class WhoopClient:
                 self._record_rate_limit(response.headers)
                 status = response.status
                 body = await response.read()
-                retry_after = retry_after_seconds(response.headers)
+                retry_after = retry_after_seconds(response.headers, self._clock())
         except TimeoutError as err:
             msg = f"{request_name} timed out after {self._request_timeout:g} s"
             raise WhoopConnectionError(msg) from err
@@ -363,6 +416,10 @@ class WhoopClient:
             headers.get("X-RateLimit-Remaining")
         )
         self._rate_limit_limit = leading_integer(headers.get("X-RateLimit-Limit"))
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _collection_params(
