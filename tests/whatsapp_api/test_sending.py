@@ -295,13 +295,16 @@ async def test_unsupported_upload_type_is_refused(
     [
         ({}, "exactly one"),
         ({"link": "https://example.com/a.png", "media_id": "1"}, "exactly one"),
+        ({"media_id": "1", "caption": "c" * 1025}, "caption holds at most 1024"),
     ],
 )
-async def test_media_needs_exactly_one_source(
-    client: WhatsAppClient, kwargs: dict[str, str], reason: str
+async def test_media_needs_one_source_and_a_short_caption(
+    client: WhatsAppClient, graph: GraphSandbox, kwargs: dict[str, str], reason: str
 ) -> None:
     with pytest.raises(WhatsAppMessageError, match=reason):
         await client.send_image(RECIPIENT, **kwargs)
+
+    assert graph.messages == []
 
 
 @pytest.mark.parametrize("body", ["", "   \n", "x" * 4097])

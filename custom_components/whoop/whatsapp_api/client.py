@@ -12,6 +12,7 @@ import aiohttp
 from ._json import JSONObject, required_str
 from ._responses import decode_response
 from .compose import (
+    CAPTION_MAX_LENGTH,
     TEMPLATE_HEADER_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     TemplateParameters,
@@ -233,7 +234,8 @@ class WhatsAppClient:
         """Send an image by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given, or
+                the caption is longer than 1,024 characters.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -251,7 +253,8 @@ class WhatsAppClient:
         """Send a document by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given, or
+                the caption is longer than 1,024 characters.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -448,6 +451,10 @@ def _media(
 ) -> dict[str, str]:
     if (link is None) == (media_id is None):
         msg = "Give exactly one of link and media_id"
+        raise WhatsAppMessageError(msg)
+    caption = optional.get("caption")
+    if caption is not None and len(caption) > CAPTION_MAX_LENGTH:
+        msg = f"A caption holds at most {CAPTION_MAX_LENGTH} characters (got {len(caption)})"
         raise WhatsAppMessageError(msg)
     media = {"link": link} if link is not None else {"id": str(media_id)}
     media.update({key: value for key, value in optional.items() if value is not None})
