@@ -8,7 +8,6 @@ an app (all its members together) to 100 requests a minute and 10,000 a day.
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
-from urllib.parse import quote
 
 import aiohttp
 
@@ -23,23 +22,15 @@ from ._paging import (
     get_page,
     pages,
 )
+from ._records import RecordRequests
 from ._transport import Clock, TokenProvider, WhoopTransport, utc_now
 from .const import (
-    BODY_MEASUREMENT_PATH,
-    CYCLE_PATH,
-    CYCLE_RECOVERY_PATH,
-    CYCLE_SLEEP_PATH,
     DEFAULT_MAX_PAGES,
     DEFAULT_REQUEST_TIMEOUT,
     MAX_PAGE_LIMIT,
-    PROFILE_PATH,
-    SLEEP_PATH,
-    USER_ACCESS_PATH,
     WHOOP_API_BASE_URL,
-    WORKOUT_PATH,
 )
-from .exceptions import WhoopNotFoundError
-from .models import BodyMeasurement, Cycle, Profile, Recovery, Sleep, Workout
+from .models import Cycle, Recovery, Sleep, Workout
 
 __all__ = [
     "CYCLE_COLLECTION",
@@ -54,7 +45,7 @@ __all__ = [
 ]
 
 
-class WhoopClient:
+class WhoopClient(RecordRequests):
     """Talks to WHOOP's developer API v2 on behalf of one member.
 
     Errors are WhoopError subclasses, except those of the token provider, which
@@ -98,53 +89,6 @@ class WhoopClient:
     def rate_limit_limit(self) -> int | None:
         """The first figure of the last response's ``X-RateLimit-Limit``, if any."""
         return self._transport.rate_limit_limit
-
-    # Single records (1 request each; WhoopNotFoundError when there is no such record)
-
-    async def get_profile(self) -> Profile:
-        """Return the member's basic profile (scope ``read:profile``)."""
-        return Profile.from_api(await self._transport.get(PROFILE_PATH))
-
-    async def get_body_measurement(self) -> BodyMeasurement:
-        """Return the member's body measurements (``read:body_measurement``)."""
-        return BodyMeasurement.from_api(
-            await self._transport.get(BODY_MEASUREMENT_PATH)
-        )
-
-    async def get_cycle(self, cycle_id: int) -> Cycle:
-        """Return one cycle (``read:cycles``)."""
-        return Cycle.from_api(await self._transport.get(_path(CYCLE_PATH, cycle_id)))
-
-    async def get_cycle_recovery(self, cycle_id: int) -> Recovery | None:
-        """Return the recovery of a cycle, or ``None`` if it has none.
-
-        WHOOP answers 404 when the cycle has no recovery (no sleep recorded before it).
-        """
-        try:
-            data = await self._transport.get(_path(CYCLE_RECOVERY_PATH, cycle_id))
-        except WhoopNotFoundError:
-            return None
-        return Recovery.from_api(data)
-
-    async def get_cycle_sleep(self, cycle_id: int) -> Sleep:
-        """Return the sleep that started a cycle (``read:sleep``)."""
-        return Sleep.from_api(
-            await self._transport.get(_path(CYCLE_SLEEP_PATH, cycle_id))
-        )
-
-    async def get_sleep(self, sleep_id: str) -> Sleep:
-        """Return one sleep or nap by its UUID (``read:sleep``)."""
-        return Sleep.from_api(await self._transport.get(_path(SLEEP_PATH, sleep_id)))
-
-    async def get_workout(self, workout_id: str) -> Workout:
-        """Return one workout by its UUID (``read:workout``)."""
-        return Workout.from_api(
-            await self._transport.get(_path(WORKOUT_PATH, workout_id))
-        )
-
-    async def revoke_access(self) -> None:
-        """Revoke the app's access to the member's data (and their webhooks)."""
-        await self._transport.request("DELETE", USER_ACCESS_PATH)
 
     # Collections, newest first. Arguments: start (inclusive), end (exclusive; WHOOP
     # defaults to now), limit (records per page, 1 to 25), max_pages (most requests).
@@ -251,8 +195,3 @@ class WhoopClient:
             pages(self._transport, collection, params, max_pages)
         ) as history:
             return [record async for page in history for record in page.records]
-
-
-def _path(template: str, record_id: int | str) -> str:
-    """Fill a path template's ``{id}``, escaping what a path segment may not hold."""
-    return template.format(id=quote(str(record_id), safe=""))
