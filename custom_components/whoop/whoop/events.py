@@ -87,11 +87,16 @@ def _sleep_event(sleep: Sleep | None, event_type: str) -> list[ScoredEvent]:
                 "start": sleep.start.isoformat(),
                 "end": sleep.end.isoformat(),
                 "sleep_performance": score.sleep_performance_percentage,
-                "total_sleep_hours": round(score.total_sleep_time_milli / 3_600_000, 2),
-                "sleep_need_hours": round(score.sleep_need_milli / 3_600_000, 2),
+                "total_sleep_hours": _hours(score.total_sleep_time_milli),
+                "sleep_need_hours": _hours(score.sleep_need_milli),
             },
         )
     ]
+
+
+def _hours(milli: int | None) -> float | None:
+    """Milliseconds in hours, two decimals; unknown stays unknown."""
+    return None if milli is None else round(milli / 3_600_000, 2)
 
 
 def _sleep_events(data: SleepData) -> list[ScoredEvent]:

@@ -26,7 +26,9 @@ class WhoopRateLimitError(WhoopError):
 
     Attributes:
         retry_after: Seconds to wait before retrying, from ``X-RateLimit-Reset`` or
-            ``Retry-After``; ``None`` when WHOOP gave neither.
+            ``Retry-After`` (seconds, epoch time or HTTP date), at most an hour or, when
+            the daily window is spent, until the next UTC midnight; ``None`` when
+            WHOOP gave neither.
     """
 
     def __init__(
