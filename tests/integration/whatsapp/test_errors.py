@@ -10,6 +10,8 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.whoop.const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from custom_components.whoop.whatsapp.settings import RecipientSettings
+from custom_components.whoop.whatsapp_api import WhatsAppAccountBlockedError
 from sandbox.graph import (
     ACCESS_TOKEN,
     NOT_ON_WHATSAPP_NUMBER,
@@ -373,3 +375,20 @@ async def test_a_second_temporary_failure_is_reported_as_temporary(
     assert graph.messages == []
     # Both tries reached WhatsApp: one retry, then the error.
     assert graph._failures == []
+
+
+async def test_an_error_reported_later_gets_the_same_treatment(
+    hass: HomeAssistant, set_up_sender: SetUpSender
+) -> None:
+    # E.g. a status webhook saying the account was locked after WhatsApp accepted a message.
+    entry = await set_up_sender()
+    alice = RecipientSettings.from_subentry(next(iter(entry.subentries.values())))
+
+    error = entry.runtime_data.sender.errors.user_error(
+        WhatsAppAccountBlockedError("Account locked", code=131031), alice
+    )
+
+    assert error.translation_key == "whatsapp_account_blocked"
+    assert SENDER_NAME in str(error)
+    issue_id = f"whatsapp_account_blocked_{entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None

@@ -153,19 +153,23 @@ class DeliveryErrors:
                 },
             ) from err
         except WhatsAppError as err:
-            raise self._user_error(err, recipient, template) from err
+            raise self.user_error(err, recipient, template) from err
 
     def clear_account_issues(self) -> None:
         """Delete the account's repair issues: a message got through, so they are over."""
         for issue in ACCOUNT_ISSUES:
             ir.async_delete_issue(self._hass, DOMAIN, f"{issue}_{self._entry.entry_id}")
 
-    def _user_error(
+    def user_error(
         self,
         err: WhatsAppError,
         recipient: RecipientSettings,
-        template: tuple[str, str] | None,
+        template: tuple[str, str] | None = None,
     ) -> HomeAssistantError:
+        """Return the translated error for ``err``; start reauthentication or raise a repair if it says so.
+
+        Also for errors that arrive later, e.g. in a status webhook: the caller logs or raises it.
+        """
         outcome = error_outcome(err)
         template_name, language = template or ("", "")
         placeholders = {

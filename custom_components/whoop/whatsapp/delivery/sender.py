@@ -43,6 +43,11 @@ class WhatsAppSender:
         return self._client
 
     @property
+    def errors(self) -> DeliveryErrors:
+        """Turns Cloud API errors into what the user is told (also for errors from webhooks)."""
+        return self._errors
+
+    @property
     def pending_by_recipient(self) -> dict[str, int]:
         """How many sends wait in each person's queue, by phone number (for diagnostics)."""
         return self._queues.pending
