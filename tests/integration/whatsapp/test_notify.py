@@ -6,6 +6,7 @@ from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
@@ -313,3 +314,28 @@ async def test_a_short_notification_is_not_shortened(
     [sent] = graph.messages_to(ALICE)
     assert sent.body_parameters == ("WHOOP", "Recovery 34 %")
     assert "shortened" not in caplog.text
+
+
+async def test_a_text_of_more_than_ten_messages_is_refused_before_sending(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender(recipient(delivery_mode="text"))
+    graph.open_window(ALICE)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await notify(hass, ALICE_ENTITY, "x" * 40_961)
+
+    assert caught.value.translation_key == "whatsapp_message_too_long"
+    assert "40961 characters" in str(caught.value)
+    assert graph.messages == []
+
+
+async def test_a_text_of_ten_messages_goes_out(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender(recipient(delivery_mode="text"))
+    graph.open_window(ALICE)
+
+    await notify(hass, ALICE_ENTITY, "x" * 40_960)
+
+    assert len(graph.messages_to(ALICE)) == 10
