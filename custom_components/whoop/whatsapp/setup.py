@@ -7,6 +7,7 @@ app from reconfiguration) reloads the entry. A token the token watch renewed is 
 it reaches the entry, so it does not count as a change.
 """
 
+import asyncio
 from typing import Final
 
 from homeassistant.const import Platform
@@ -24,7 +25,12 @@ from ..whatsapp_api import (
     WhatsAppInvalidParameterError,
     WhatsAppPermissionError,
 )
-from .delivery.sender import DeliveryTiming, WhatsAppSender
+from .delivery.errors import DeliveryErrors
+from .delivery.queue import RecipientQueues
+from .delivery.retry import Retrier
+from .delivery.sender import WhatsAppSender
+from .delivery.timing import DeliveryTiming
+from .masking import mask_numbers_in, sender_name
 from .runtime_data import (
     WhatsAppConfigEntry,
     WhatsAppRuntimeData,
@@ -47,7 +53,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> 
     settings = SenderSettings.from_entry(entry)
     client = create_client(hass, settings)
     token_info, phone_number = await _async_check_sender(entry, client)
-    sender = WhatsAppSender(hass, entry, client, DeliveryTiming())
+    sender = _create_sender(hass, entry, client)
     token_watch = TokenWatch(hass, entry, sender, settings)
     entry.runtime_data = WhatsAppRuntimeData(
         phone_number=phone_number, sender=sender, token_watch=token_watch
@@ -58,6 +64,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> 
     return True
 
 
+def _create_sender(
+    hass: HomeAssistant, entry: WhatsAppConfigEntry, client: WhatsAppClient
+) -> WhatsAppSender:
+    """Compose the sender; the timing is built here, so tests replace ``DeliveryTiming``."""
+    timing = DeliveryTiming()
+    return WhatsAppSender(
+        client,
+        RecipientQueues(
+            timing.recipient_spacing, clock=hass.loop.time, sleep=asyncio.sleep
+        ),
+        Retrier(timing, asyncio.sleep),
+        DeliveryErrors(hass, entry),
+    )
+
+
 async def async_unload_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> bool:
     """Unload a WhatsApp sender (sends already queued still complete)."""
     return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
@@ -66,7 +87,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) ->
 async def _async_check_sender(
     entry: WhatsAppConfigEntry, client: WhatsAppClient
 ) -> tuple[TokenInfo, PhoneNumber]:
-    placeholders = {"sender": entry.title}
+    placeholders = {"sender": sender_name(entry)}
     try:
         token_info = await client.debug_token()
         phone_number = await client.get_phone_number()
@@ -86,7 +107,10 @@ async def _async_check_sender(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="whatsapp_setup_unavailable",
-            translation_placeholders={**placeholders, "details": str(err)},
+            translation_placeholders={
+                **placeholders,
+                "details": mask_numbers_in(str(err)),
+            },
         ) from err
     if not token_info.can_send_messages:
         raise ConfigEntryAuthFailed(
