@@ -11,7 +11,11 @@ import aiohttp
 from yarl import URL
 
 from ._http import leading_integer, raise_for_status, retry_after_seconds
-from .exceptions import WhoopConnectionError, WhoopResponseError
+from .exceptions import (
+    WhoopConnectionError,
+    WhoopMembershipInactiveError,
+    WhoopResponseError,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -86,6 +90,9 @@ class WhoopTransport:
             msg = f"{request_name} failed: {type(err).__name__}"
             raise WhoopConnectionError(msg) from err
         _LOGGER.debug("%s -> %d", request_name, status)
+        if status == HTTPStatus.FORBIDDEN and _says_deactivated(body):
+            msg = f"{request_name}: the member's WHOOP membership is inactive (403)"
+            raise WhoopMembershipInactiveError(msg, status=status)
         raise_for_status(request_name, status, retry_after)
         if status == HTTPStatus.NO_CONTENT or not body.strip():
             return None
@@ -101,3 +108,12 @@ class WhoopTransport:
             headers.get("X-RateLimit-Remaining")
         )
         self.rate_limit_limit = leading_integer(headers.get("X-RateLimit-Limit"))
+
+
+def _says_deactivated(body: bytes) -> bool:
+    """Whether a 403 body is WHOOP's ``{"error": "deactivated_user"}``."""
+    try:
+        data: object = json.loads(body)
+    except ValueError, RecursionError:
+        return False
+    return isinstance(data, dict) and data.get("error") == "deactivated_user"
