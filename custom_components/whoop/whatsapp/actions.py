@@ -12,7 +12,7 @@ from homeassistant.helpers import config_validation as cv, service
 import probatio as vol
 
 from ..const import DOMAIN
-from .delivery.sender import MediaKind
+from .delivery.media import MediaKind
 
 SERVICE_SEND_WHATSAPP_TEMPLATE: Final = "send_whatsapp_template"
 SERVICE_SEND_WHATSAPP_MEDIA: Final = "send_whatsapp_media"

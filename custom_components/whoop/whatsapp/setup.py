@@ -7,6 +7,7 @@ app from reconfiguration) reloads the entry. A token the token watch renewed is 
 it reaches the entry, so it does not count as a change.
 """
 
+import asyncio
 from typing import Final
 
 from homeassistant.const import Platform
@@ -24,7 +25,11 @@ from ..whatsapp_api import (
     WhatsAppInvalidParameterError,
     WhatsAppPermissionError,
 )
-from .delivery.sender import DeliveryTiming, WhatsAppSender
+from .delivery.errors import DeliveryErrors
+from .delivery.queue import RecipientQueues
+from .delivery.retry import Retrier
+from .delivery.sender import WhatsAppSender
+from .delivery.timing import DeliveryTiming
 from .runtime_data import (
     WhatsAppConfigEntry,
     WhatsAppRuntimeData,
@@ -47,7 +52,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> 
     settings = SenderSettings.from_entry(entry)
     client = create_client(hass, settings)
     token_info, phone_number = await _async_check_sender(entry, client)
-    sender = WhatsAppSender(hass, entry, client, DeliveryTiming())
+    sender = _create_sender(hass, entry, client)
     token_watch = TokenWatch(hass, entry, sender, settings)
     entry.runtime_data = WhatsAppRuntimeData(
         phone_number=phone_number, sender=sender, token_watch=token_watch
@@ -56,6 +61,21 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> 
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     return True
+
+
+def _create_sender(
+    hass: HomeAssistant, entry: WhatsAppConfigEntry, client: WhatsAppClient
+) -> WhatsAppSender:
+    """Compose the sender; the timing is built here, so tests replace ``DeliveryTiming``."""
+    timing = DeliveryTiming()
+    return WhatsAppSender(
+        client,
+        RecipientQueues(
+            timing.recipient_spacing, clock=hass.loop.time, sleep=asyncio.sleep
+        ),
+        Retrier(timing, asyncio.sleep),
+        DeliveryErrors(hass, entry),
+    )
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> bool:

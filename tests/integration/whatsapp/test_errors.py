@@ -329,7 +329,7 @@ async def test_rate_limit_retries_are_bounded(
     assert len(graph.messages) == 1
 
 
-@pytest.mark.parametrize("code", [1, 2, 131000])
+@pytest.mark.parametrize("code", [1, 2, 131000, 131016, 131057])
 async def test_a_temporary_failure_is_retried_once(
     hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox, code: int
 ) -> None:
@@ -354,14 +354,21 @@ async def test_a_bare_server_error_is_retried_once(
     assert len(graph.messages_to(ALICE)) == 1
 
 
-async def test_a_second_temporary_failure_is_reported(
-    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+@pytest.mark.parametrize("code", [131000, 131016, 131057])
+async def test_a_second_temporary_failure_is_reported_as_temporary(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox, code: int
 ) -> None:
     await set_up_sender()
     graph.open_window(ALICE)
-    graph.fail_next(131000, count=2)
+    graph.fail_next(code, count=2)
 
     error = await _send_and_catch(hass)
 
     assert error.translation_key == "whatsapp_temporarily_unavailable"
+    assert not isinstance(error, ServiceValidationError)
+    assert "temporarily" in str(error)
+    assert "permanent" not in str(error).lower()
+    assert str(code) in str(error)
     assert graph.messages == []
+    # Both tries reached WhatsApp: one retry, then the error.
+    assert graph._failures == []

@@ -1,0 +1,42 @@
+"""What a notification becomes on WhatsApp: a text (in as many parts as needed) or template parameters.
+
+Flattening and shortening template parameters to WhatsApp's limits is the client's job
+(``whatsapp_api.compose``); this module decides what goes into them.
+"""
+
+from collections.abc import Mapping, Sequence
+
+from ...whatsapp_api import TEXT_MAX_LENGTH, split_text
+from ..settings import DEFAULT_TITLE, TemplateParameters, TemplateSettings
+
+type TemplateBodyParameters = Sequence[str] | Mapping[str, str]
+
+
+def text_body(message: str, title: str | None) -> str:
+    """Return the text of a notification: the title in bold on its own line, then the message."""
+    return f"*{title}*\n{message}" if title else message
+
+
+def text_parts(message: str, title: str | None) -> list[str]:
+    """Return the notification as texts WhatsApp accepts, in order: longer ones are split, not cut."""
+    return split_text(text_body(message, title), TEXT_MAX_LENGTH)
+
+
+def notification_template_parameters(
+    template: TemplateSettings, message: str, title: str | None
+) -> TemplateBodyParameters:
+    """Fill a recipient's template from a notification (the client flattens and fits them)."""
+    title = title or DEFAULT_TITLE
+    match template.parameters:
+        case TemplateParameters.TITLE_AND_MESSAGE:
+            return [title, message]
+        case TemplateParameters.MESSAGE:
+            return [message]
+        case TemplateParameters.NAMED:
+            named: dict[str, str] = {}
+            if template.title_parameter:
+                named[template.title_parameter] = title
+            named[template.message_parameter or "message"] = message
+            return named
+        case _:  # TemplateParameters.NONE: the template's fixed text
+            return []
