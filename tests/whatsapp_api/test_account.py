@@ -173,6 +173,15 @@ async def test_exchange_with_a_wrong_secret(client: WhatsAppClient) -> None:
     assert "wrong-secret" not in str(caught.value)
 
 
+async def test_exchange_with_an_empty_secret(client: WhatsAppClient) -> None:
+    # An empty secret is nothing to redact: the message stays readable.
+    with pytest.raises(WhatsAppInvalidParameterError) as caught:
+        await client.exchange_token(APP_ID, "")
+
+    assert caught.value.code == 1
+    assert caught.value.message
+
+
 async def test_exchange_with_a_wrong_app_id(client: WhatsAppClient) -> None:
     with pytest.raises(WhatsAppInvalidParameterError) as caught:
         await client.exchange_token("42", APP_SECRET)

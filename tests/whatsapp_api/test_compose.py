@@ -264,3 +264,8 @@ def test_composed_parameters_always_fit_and_meta_accepts_them(
             range(1, len(values) + 1), values, composed.texts, strict=True
         )
     )
+
+
+def test_split_prefers_an_early_word_boundary_to_cutting_a_word() -> None:
+    # The only space is in the first half of the chunk: still better than a cut inside a word.
+    assert split_text("a bcdefghij", 6) == ["a ", "bcdefg", "hij"]

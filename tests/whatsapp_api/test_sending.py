@@ -179,9 +179,20 @@ async def test_a_long_header_parameter_is_shortened(
         header_parameters=["Anna " * 30],
         body_parameters=["87 %"],
     )
+    fitted = await client.send_template(
+        RECIPIENT,
+        "whoop_daily",
+        "en_US",
+        header_parameters=["Anna " * 30],
+        header_fixed_length=len("Hi "),
+        body_parameters=["87 %"],
+    )
 
-    assert sent.shortened_parameters == ("header.1",)
-    assert len(graph.messages[0].header_parameters[0]) <= 60
+    assert sent.shortened_parameters == fitted.shortened_parameters == ("header.1",)
+    first, second = graph.messages
+    assert 50 < len(first.header_parameters[0]) <= 60
+    assert 50 < len(second.header_parameters[0]) <= 60 - len("Hi ")
+    assert second.header_parameters[0].endswith("…")
 
 
 async def test_nothing_is_shortened_when_everything_fits(
@@ -295,13 +306,16 @@ async def test_unsupported_upload_type_is_refused(
     [
         ({}, "exactly one"),
         ({"link": "https://example.com/a.png", "media_id": "1"}, "exactly one"),
+        ({"media_id": "1", "caption": "c" * 1025}, "caption holds at most 1024"),
     ],
 )
-async def test_media_needs_exactly_one_source(
-    client: WhatsAppClient, kwargs: dict[str, str], reason: str
+async def test_media_needs_one_source_and_a_short_caption(
+    client: WhatsAppClient, graph: GraphSandbox, kwargs: dict[str, str], reason: str
 ) -> None:
     with pytest.raises(WhatsAppMessageError, match=reason):
         await client.send_image(RECIPIENT, **kwargs)
+
+    assert graph.messages == []
 
 
 @pytest.mark.parametrize("body", ["", "   \n", "x" * 4097])

@@ -12,6 +12,7 @@ import aiohttp
 from ._json import JSONObject, required_str
 from ._responses import decode_response
 from .compose import (
+    CAPTION_MAX_LENGTH,
     TEMPLATE_HEADER_MAX_LENGTH,
     TEXT_MAX_LENGTH,
     TemplateParameters,
@@ -119,7 +120,7 @@ class WhatsAppClient:
             to, "text", {"body": body, "preview_url": preview_url}, reply_to=reply_to
         )
 
-    async def send_template(  # a template's parts are many
+    async def send_template(
         self,
         to: str,
         name: str,
@@ -128,6 +129,7 @@ class WhatsAppClient:
         body_parameters: TemplateParameters = (),
         header_parameters: TemplateParameters = (),
         body_fixed_length: int | None = None,
+        header_fixed_length: int | None = None,
         button_payloads: Sequence[str] = (),
         reply_to: str | None = None,
     ) -> SentMessage:
@@ -145,6 +147,7 @@ class WhatsAppClient:
             header_parameters: Texts for a text header's placeholder, in the same form.
             body_fixed_length: The body's length without placeholders, if known: parameters are
                 then shortened so the whole body fits 1,024 characters.
+            header_fixed_length: The same for a text header, which fits 60 characters.
             button_payloads: The payload each quick-reply button of the template sends back in
                 the webhook when pressed, in the buttons' order.
             reply_to: The ``wamid.`` of a message to quote.
@@ -159,7 +162,9 @@ class WhatsAppClient:
         if header_parameters:
             header = compose_template_parameters(
                 header_parameters,
+                fixed_text_length=header_fixed_length,
                 parameter_limit=TEMPLATE_HEADER_MAX_LENGTH,
+                total_limit=TEMPLATE_HEADER_MAX_LENGTH,
             )
             components.append({"type": "header", "parameters": list(header.parameters)})
             shortened += [f"header.{key}" for key in header.shortened]
@@ -233,7 +238,8 @@ class WhatsAppClient:
         """Send an image by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given, or
+                the caption is longer than 1,024 characters.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -251,7 +257,8 @@ class WhatsAppClient:
         """Send a document by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given, or
+                the caption is longer than 1,024 characters.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -448,6 +455,10 @@ def _media(
 ) -> dict[str, str]:
     if (link is None) == (media_id is None):
         msg = "Give exactly one of link and media_id"
+        raise WhatsAppMessageError(msg)
+    caption = optional.get("caption")
+    if caption is not None and len(caption) > CAPTION_MAX_LENGTH:
+        msg = f"A caption holds at most {CAPTION_MAX_LENGTH} characters (got {len(caption)})"
         raise WhatsAppMessageError(msg)
     media = {"link": link} if link is not None else {"id": str(media_id)}
     media.update({key: value for key, value in optional.items() if value is not None})
