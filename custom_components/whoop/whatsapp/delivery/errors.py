@@ -159,6 +159,20 @@ class DeliveryErrors:
         for issue in ACCOUNT_ISSUES:
             ir.async_delete_issue(self._hass, DOMAIN, f"{issue}_{self._entry.entry_id}")
 
+    def failure_reason(self, err: WhatsAppError, recipient: RecipientSettings) -> str:
+        """Return the translated text of a failure WhatsApp reported later (a status webhook).
+
+        Nothing else happens: no reauthentication or repair for a message already accepted.
+        """
+        outcome = error_outcome(err)
+        return str(
+            HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key=outcome.translation_key,
+                translation_placeholders=self._placeholders(err, recipient, None),
+            )
+        )
+
     def _user_error(
         self,
         err: WhatsAppError,
@@ -166,6 +180,27 @@ class DeliveryErrors:
         template: tuple[str, str] | None,
     ) -> HomeAssistantError:
         outcome = error_outcome(err)
+        placeholders = self._placeholders(err, recipient, template)
+        if err.kind is WhatsAppErrorKind.REAUTH:
+            # Only a new token helps: ask for one now rather than at the next restart.
+            self._entry.async_start_reauth(self._hass)
+        elif err.kind is WhatsAppErrorKind.REPAIR:
+            self._create_account_issue(outcome.translation_key, placeholders)
+        error_class = (
+            ServiceValidationError if outcome.user_fixable else HomeAssistantError
+        )
+        return error_class(
+            translation_domain=DOMAIN,
+            translation_key=outcome.translation_key,
+            translation_placeholders=placeholders,
+        )
+
+    def _placeholders(
+        self,
+        err: WhatsAppError,
+        recipient: RecipientSettings,
+        template: tuple[str, str] | None,
+    ) -> dict[str, str]:
         template_name, language = template or ("", "")
         placeholders = {
             "sender": self._entry.title,
@@ -183,19 +218,7 @@ class DeliveryErrors:
                 "size": size_text(err.size),
                 "limit": MEDIA_LIMITS[MediaKind(err.media_kind)].label,
             }
-        if err.kind is WhatsAppErrorKind.REAUTH:
-            # Only a new token helps: ask for one now rather than at the next restart.
-            self._entry.async_start_reauth(self._hass)
-        elif err.kind is WhatsAppErrorKind.REPAIR:
-            self._create_account_issue(outcome.translation_key, placeholders)
-        error_class = (
-            ServiceValidationError if outcome.user_fixable else HomeAssistantError
-        )
-        return error_class(
-            translation_domain=DOMAIN,
-            translation_key=outcome.translation_key,
-            translation_placeholders=placeholders,
-        )
+        return placeholders
 
     def _create_account_issue(
         self, issue: str, placeholders: Mapping[str, str]

@@ -4,23 +4,42 @@ The parts each do one job: :mod:`.queue` serialises and spaces the sends to a pe
 :mod:`.retry` retries by the client's error classification, :mod:`.compose` turns a notification
 into texts or template parameters, :mod:`.errors` tells the user what went wrong. This module
 decides what is sent, in which order, and when the template stands in for a text.
+
+Each message WhatsApp accepts is handed to the receipts, which follow its statuses. Automatic
+delivery sends text only while the recipient's 24-hour window is known to be open (they wrote
+within 24 hours, as the webhook told); otherwise the template, which is delivered at any time.
 """
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 import logging
+from typing import TYPE_CHECKING
 
-from ...whatsapp_api import SentMessage, WhatsAppClient, WhatsAppOutsideWindowError
+from homeassistant.exceptions import ServiceValidationError
+
+from ...const import DOMAIN
+from ...whatsapp_api import (
+    ReplyButton,
+    SentMessage,
+    WhatsAppClient,
+    WhatsAppOutsideWindowError,
+)
+from ..receipts import Receipts, TemplateFallback
 from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
 from .compose import (
     TemplateBodyParameters,
+    buttons_template,
     notification_template_parameters,
+    text_body,
     text_parts,
 )
 from .errors import DeliveryErrors
 from .media import LocalFile, MediaMessage, check_media, send_media
 from .queue import RecipientQueues, RecipientTurn
 from .retry import Retrier
+
+if TYPE_CHECKING:
+    from ..conversation_window import ConversationWindows
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,6 +59,22 @@ class WhatsAppSender:
         self._queues = queues
         self._retrier = retrier
         self._errors = errors
+        self._receipts: Receipts | None = None
+        self._windows: ConversationWindows | None = None
+
+    def follow(self, receipts: Receipts, windows: ConversationWindows) -> None:
+        """Hand what is sent to ``receipts``; choose text or template by ``windows``."""
+        self._receipts = receipts
+        self._windows = windows
+
+    @property
+    def errors(self) -> DeliveryErrors:
+        """What the user is told when WhatsApp refuses a message."""
+        return self._errors
+
+    def window_open(self, recipient: RecipientSettings) -> bool:
+        """Whether the recipient's 24-hour window is known to be open."""
+        return self._windows is not None and self._windows.is_open(recipient.wa_id)
 
     @property
     def client(self) -> WhatsAppClient:
@@ -57,7 +92,8 @@ class WhatsAppSender:
         """Deliver a notification the way the recipient is set up for.
 
         Text longer than WhatsApp's limit goes out as several messages, in order. In automatic
-        mode a closed 24-hour window (131047) makes the notification go out as the template.
+        mode the template goes out unless the 24-hour window is known to be open; a closed
+        window (131047) at the send, or later in a status, makes it go out as the template.
 
         Returns:
             The messages WhatsApp accepted, in order.
@@ -68,35 +104,84 @@ class WhatsAppSender:
         """
         template = recipient.template
         mode = recipient.delivery_mode
+        automatic = mode is DeliveryMode.AUTOMATIC and template is not None
         with self._errors.translated(recipient, _template_key(template)):
             async with self._queues.turn(recipient.phone_number) as turn:
-                if mode is DeliveryMode.TEMPLATE and template:
-                    return [
+                if template and (
+                    mode is DeliveryMode.TEMPLATE
+                    or (automatic and not self.window_open(recipient))
+                ):
+                    sent = [
                         await self._send_template(
                             turn, recipient, template, message, title
                         )
                     ]
-                sent: list[SentMessage] = []
+                    self._track(recipient, sent)
+                    return sent
+                texts: list[SentMessage] = []
                 try:
                     for part in text_parts(message, title):
                         send = partial(
                             self._client.send_text, recipient.phone_number, part
                         )
-                        sent.append(await self._send(turn, send))
+                        texts.append(await self._send(turn, send))
                 except WhatsAppOutsideWindowError:
                     # Fall back only when nothing went out yet: never send half a message twice.
-                    if mode is not DeliveryMode.AUTOMATIC or not template or sent:
+                    if not automatic or not template or texts:
                         raise
                     _LOGGER.debug(
                         "24-hour window of %s is closed: sending the template",
                         recipient.name,
                     )
-                    return [
+                    sent = [
                         await self._send_template(
                             turn, recipient, template, message, title
                         )
                     ]
-                return sent
+                    self._track(recipient, sent)
+                    return sent
+                finally:
+                    # Even the parts before a failure: their statuses still come.
+                    self._track_text(
+                        recipient, texts, message, title, automatic=automatic
+                    )
+                return texts
+
+    async def _async_resend_as_template(
+        self, recipient: RecipientSettings, message: str, title: str | None
+    ) -> None:
+        """Send a notification whose text failed later as the template, in the recipient's turn."""
+        template = recipient.template
+        if template is None:  # pragma: no cover - only texts with a template fall back
+            return
+        with self._errors.translated(recipient, _template_key(template)):
+            async with self._queues.turn(recipient.phone_number) as turn:
+                sent = await self._send_template(
+                    turn, recipient, template, message, title
+                )
+        self._track(recipient, [sent])
+
+    def _track_text(
+        self,
+        recipient: RecipientSettings,
+        texts: list[SentMessage],
+        message: str,
+        title: str | None,
+        *,
+        automatic: bool,
+    ) -> None:
+        if self._receipts is None or not texts:
+            return
+        fallback = None
+        if automatic:
+            fallback = TemplateFallback(
+                partial(self._async_resend_as_template, recipient, message, title)
+            )
+        self._receipts.async_track(recipient, texts, fallback)
+
+    def _track(self, recipient: RecipientSettings, sent: list[SentMessage]) -> None:
+        if self._receipts is not None:
+            self._receipts.async_track(recipient, sent)
 
     async def async_send_template(
         self,
@@ -118,6 +203,50 @@ class WhatsAppSender:
             body_parameters=parameters,
         )
         return await self.async_deliver(recipient, send, template=(name, language))
+
+    async def async_send_buttons(
+        self,
+        recipient: RecipientSettings,
+        message: str,
+        buttons: Sequence[ReplyButton],
+        title: str | None = None,
+    ) -> SentMessage:
+        """Ask a question with up to three buttons; the press comes back through the webhook.
+
+        Inside the 24-hour window: a message with reply buttons. Outside it (or when the window
+        is not known to be open): the recipient's buttons template, whose quick-reply buttons
+        send back the given ids as payloads, in order.
+
+        Raises:
+            ServiceValidationError: Outside the window without a buttons template.
+            HomeAssistantError: WhatsApp refused the message (see async_send_notification).
+        """
+        if self.window_open(recipient):
+            send = partial(
+                self._client.send_buttons,
+                recipient.phone_number,
+                text_body(message, title),
+                buttons,
+            )
+            return await self.async_deliver(recipient, send)
+        if recipient.buttons_template is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="whatsapp_buttons_need_template",
+                translation_placeholders={"recipient": recipient.name},
+            )
+        template = buttons_template(recipient, recipient.buttons_template)
+        send = partial(
+            self._client.send_template,
+            recipient.phone_number,
+            template.name,
+            template.language,
+            body_parameters=notification_template_parameters(template, message, title),
+            button_payloads=[button.id for button in buttons],
+        )
+        return await self.async_deliver(
+            recipient, send, template=(template.name, template.language)
+        )
 
     async def async_send_media(
         self, recipient: RecipientSettings, media: MediaMessage
@@ -176,7 +305,10 @@ class WhatsAppSender:
         """
         with self._errors.translated(recipient, template):
             async with self._queues.turn(recipient.phone_number) as turn:
-                return await self._send(turn, request)
+                result = await self._send(turn, request)
+        if isinstance(result, SentMessage):
+            self._track(recipient, [result])
+        return result
 
     async def _send_template(
         self,
