@@ -130,7 +130,7 @@ class InboundMessages:
                 Context(),
                 agent_id=recipient.agent_id,
             )
-        except HomeAssistantError as err:
+        except ValueError as err:  # the agent chosen for them is gone
             _LOGGER.warning(
                 "The conversation agent could not answer %s: %s", recipient.name, err
             )

@@ -112,8 +112,6 @@ class Receipts:
         fallback: TemplateFallback | None = None,
     ) -> None:
         """Follow ``sent`` messages to ``recipient`` (the parts of one text share ``fallback``)."""
-        if not sent:
-            return
         now = self._now()
         self._prune(now)
         for message in sent:

@@ -24,8 +24,8 @@ from .settings import CONF_APP_SECRET, WebhookSettings
 from .webhook import callback_url
 
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-# Meta's app secrets are 32 hexadecimal digits; allow some room, refuse what is surely no secret.
-_APP_SECRET: Final = re.compile(r"^[A-Za-z0-9]{16,128}$")
+# Meta's app secrets are 32 hexadecimal digits; allow room, refuse what is surely no secret.
+_APP_SECRET: Final = re.compile(r"^\S{16,128}$")
 _VERIFY_TOKEN_BYTES: Final = 24
 
 

@@ -21,6 +21,7 @@ from custom_components.whoop.const import (
 from custom_components.whoop.entry_kind import EntryKind
 from custom_components.whoop.whatsapp import setup as whatsapp_setup
 from custom_components.whoop.whatsapp.delivery.timing import DeliveryTiming
+from custom_components.whoop.whatsapp.recipient_flow import REPLY_KEYS
 from custom_components.whoop.whatsapp.settings import (
     CONF_APP_ID,
     CONF_APP_SECRET,
@@ -107,6 +108,8 @@ def recipient(
         CONF_PHONE_NUMBER: phone_number,
         CONF_DELIVERY_MODE: delivery_mode,
     }
+    # Reply options (mark_as_read, buttons_template, assist, agent_id) are no template keys.
+    data |= {key: template.pop(key) for key in list(template) if key in REPLY_KEYS}
     if delivery_mode != "text" or template:
         data |= {
             CONF_TEMPLATE_NAME: ALERT_TEMPLATE,
