@@ -17,14 +17,10 @@ from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from ..const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from ..whatsapp_api import (
-    InboundMessage,
-    InvalidPhoneNumberError,
-    WhatsAppError,
-    mask_phone_number,
-)
+from ..whatsapp_api import InboundMessage, WhatsAppError
 from .conversation_window import ConversationWindows
 from .delivery.sender import WhatsAppSender
+from .masking import mask_number
 from .recipient_signals import RecipientEventType, async_fire_recipient_event
 from .runtime_data import WhatsAppConfigEntry
 from .settings import DeliveryMode, RecipientSettings
@@ -65,7 +61,8 @@ class InboundMessages:
         data = message_data(message)
         if recipient is None:
             _LOGGER.debug(
-                "WhatsApp message from %s, who is no recipient", _masked(message.sender)
+                "WhatsApp message from %s, who is no recipient",
+                mask_number(message.sender),
             )
             self._hass.bus.async_fire(
                 EVENT_UNKNOWN_SENDER,
@@ -73,7 +70,7 @@ class InboundMessages:
                 | data,
             )
             return
-        self._windows.async_inbound(recipient.wa_id, message.timestamp)
+        self._windows.async_inbound(recipient.subentry_id, message.timestamp)
         event_type = (
             RecipientEventType.BUTTON_PRESSED
             if message.button_id is not None
@@ -170,10 +167,3 @@ def message_data(message: InboundMessage) -> dict[str, Any]:
         "profile_name": message.profile_name,
         "timestamp": message.timestamp.isoformat(),
     }
-
-
-def _masked(wa_id: str) -> str:
-    try:
-        return mask_phone_number(f"+{wa_id}")
-    except InvalidPhoneNumberError:
-        return "an invalid number"

@@ -16,7 +16,6 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .conversation_window import signal_window_changed
 from .recipient_platform import async_add_recipient_entities, recipient_device
 from .runtime_data import WhatsAppConfigEntry
-from .settings import RecipientSettings
 
 # The window moves with webhooks; nothing is polled.
 PARALLEL_UPDATES = 0
@@ -50,13 +49,7 @@ class WhatsAppWindowSensor(SensorEntity):
     @override
     def native_value(self) -> datetime | None:
         """When the window closes (or closed); unknown if they never wrote."""
-        subentry = self._entry.subentries.get(self._subentry_id)
-        if (
-            subentry is None
-        ):  # pragma: no cover - deleted: Home Assistant removes the entity
-            return None
-        wa_id = RecipientSettings.from_subentry(subentry).wa_id
-        return self._entry.runtime_data.windows.open_until(wa_id)
+        return self._entry.runtime_data.windows.open_until(self._subentry_id)
 
     @override
     async def async_added_to_hass(self) -> None:
@@ -70,5 +63,6 @@ class WhatsAppWindowSensor(SensorEntity):
         )
 
     @callback
-    def _async_window_changed(self, wa_id: str) -> None:
-        self.async_write_ha_state()
+    def _async_window_changed(self, recipient_id: str) -> None:
+        if recipient_id == self._subentry_id:
+            self.async_write_ha_state()

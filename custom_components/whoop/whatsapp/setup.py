@@ -36,6 +36,7 @@ from .delivery.retry import Retrier
 from .delivery.sender import WhatsAppSender
 from .delivery.timing import DeliveryTiming
 from .inbound import InboundMessages
+from .masking import mask_numbers_in, sender_name
 from .receipts import Receipts
 from .runtime_data import (
     WhatsAppConfigEntry,
@@ -182,7 +183,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) ->
 async def _async_check_sender(
     entry: WhatsAppConfigEntry, client: WhatsAppClient
 ) -> tuple[TokenInfo, PhoneNumber]:
-    placeholders = {"sender": entry.title}
+    placeholders = {"sender": sender_name(entry)}
     try:
         token_info = await client.debug_token()
         phone_number = await client.get_phone_number()
@@ -202,7 +203,10 @@ async def _async_check_sender(
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key="whatsapp_setup_unavailable",
-            translation_placeholders={**placeholders, "details": str(err)},
+            translation_placeholders={
+                **placeholders,
+                "details": mask_numbers_in(str(err)),
+            },
         ) from err
     if not token_info.can_send_messages:
         raise ConfigEntryAuthFailed(

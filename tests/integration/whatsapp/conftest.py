@@ -1,12 +1,17 @@
 """Fixtures of the WhatsApp tests: Home Assistant sending to the sandbox's Graph API."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
+import json
+import logging
+import re
 from typing import Any, cast
 
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.const import CONF_ACCESS_TOKEN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -41,6 +46,7 @@ from sandbox.graph import (
     APP_ID,
     APP_SECRET,
     DISPLAY_PHONE_NUMBER,
+    NOT_ON_WHATSAPP_NUMBER,
     PHONE_NUMBER_ID,
     VERIFIED_NAME,
     WINDOW_ASYNC,
@@ -49,7 +55,16 @@ from sandbox.graph import (
 
 ALICE = "+447700900123"
 BOB = "+4915112345678"
-SENDER_TITLE = f"WhatsApp {DISPLAY_PHONE_NUMBER} ({VERIFIED_NAME})"
+# No full number in the title: Home Assistant logs entry titles.
+SENDER_NAME = f"{VERIFIED_NAME} (+1 650 ••• 199)"
+SENDER_TITLE = f"WhatsApp {SENDER_NAME}"
+ALICE_MASKED = "+44 7700 ••• 123"
+# Every full number the tests use, digits only; none may show in an error, repair or log line.
+FULL_NUMBERS = tuple(
+    "".join(character for character in number if character.isdigit())
+    for number in (ALICE, BOB, DISPLAY_PHONE_NUMBER, NOT_ON_WHATSAPP_NUMBER)
+)
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-().]+(?=\d)")
 ALICE_ENTITY = "notify.alice_whatsapp"
 BOB_ENTITY = "notify.bob_whatsapp"
 
@@ -89,6 +104,49 @@ def fast_delivery(monkeypatch: pytest.MonkeyPatch, graph: GraphSandbox) -> None:
     monkeypatch.setattr(whatsapp_setup, "DeliveryTiming", lambda: TEST_TIMING)
     graph.pair_interval = 0.0
     graph.window_mode = WINDOW_ASYNC
+
+
+def full_numbers_in(text: str) -> list[str]:
+    """Return the full numbers of the tests that ``text`` shows, however it groups them."""
+    joined = _DIGIT_SEPARATORS.sub("", text)
+    return [number for number in FULL_NUMBERS if number in joined]
+
+
+@pytest.fixture(autouse=True)
+def no_full_phone_numbers(
+    request: pytest.FixtureRequest,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[None]:
+    """Fail a test whose errors, repair issues or log lines show a full phone number.
+
+    Only the sandbox, which plays Meta, may log numbers: Meta knows them.
+    """
+    raised: list[HomeAssistantError] = []
+    original_init = HomeAssistantError.__init__
+
+    def recording_init(self: HomeAssistantError, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        raised.append(self)
+
+    monkeypatch.setattr(HomeAssistantError, "__init__", recording_init)
+    caplog.set_level(logging.DEBUG)
+    yield
+    texts = [
+        record.getMessage()
+        for record in caplog.get_records("setup") + caplog.get_records("call")
+        if not record.name.startswith("sandbox")
+    ]
+    texts += [str(error) for error in raised]
+    if "hass" in request.fixturenames:
+        hass: HomeAssistant = request.getfixturevalue("hass")
+        texts += [
+            json.dumps(issue.translation_placeholders)
+            for issue in ir.async_get(hass).issues.values()
+        ]
+    leaks = sum(len(full_numbers_in(text)) for text in texts)
+    # Counted, not shown: the assertion message must not show the numbers either.
+    assert leaks == 0, f"{leaks} full phone numbers in errors, repairs or logs"
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.whoop.const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from custom_components.whoop.whatsapp.settings import RecipientSettings
+from custom_components.whoop.whatsapp_api import WhatsAppAccountBlockedError
 from sandbox.graph import (
     ACCESS_TOKEN,
     NOT_ON_WHATSAPP_NUMBER,
@@ -20,8 +22,9 @@ from sandbox.graph import (
 from tests.integration.whatsapp.conftest import (
     ALICE,
     ALICE_ENTITY,
+    ALICE_MASKED,
     BOB,
-    SENDER_TITLE,
+    SENDER_NAME,
     SetUpSender,
     recipient,
 )
@@ -87,7 +90,7 @@ def _nothing(graph: GraphSandbox) -> None:
             recipient(),
             _allow_only_bob,
             "whatsapp_recipient_not_allowed",
-            ALICE,
+            f"Alice ({ALICE_MASKED})",
         ),
         (recipient(), _fail(131051), "whatsapp_unsupported_message", "Alice"),
         (recipient(), _fail(100), "whatsapp_invalid_parameter", "Alice"),
@@ -217,7 +220,7 @@ async def test_token_problems_start_reauthentication(
 
     assert not isinstance(error, ServiceValidationError)
     assert error.translation_key == key
-    assert SENDER_TITLE in str(error)
+    assert SENDER_NAME in str(error)
     [flow] = _reauth_flows(hass)
     assert flow["context"]["entry_id"] == entry.entry_id
 
@@ -265,7 +268,7 @@ async def test_account_problems_raise_a_repair_issue_until_a_send_works(
     assert issue.translation_key == key
     assert issue.severity is ir.IssueSeverity.ERROR
     assert issue.translation_placeholders is not None
-    assert issue.translation_placeholders["sender"] == SENDER_TITLE
+    assert issue.translation_placeholders["sender"] == SENDER_NAME
     assert _reauth_flows(hass) == []
 
     _register_number(graph)
@@ -377,3 +380,20 @@ async def test_a_second_temporary_failure_is_reported_as_temporary(
     assert graph.messages == []
     # Both tries reached WhatsApp: one retry, then the error.
     assert graph._failures == []
+
+
+async def test_an_error_reported_later_gets_the_same_treatment(
+    hass: HomeAssistant, set_up_sender: SetUpSender
+) -> None:
+    # E.g. a status webhook saying the account was locked after WhatsApp accepted a message.
+    entry = await set_up_sender()
+    alice = RecipientSettings.from_subentry(next(iter(entry.subentries.values())))
+
+    error = entry.runtime_data.sender.errors.user_error(
+        WhatsAppAccountBlockedError("Account locked", code=131031), alice
+    )
+
+    assert error.translation_key == "whatsapp_account_blocked"
+    assert SENDER_NAME in str(error)
+    issue_id = f"whatsapp_account_blocked_{entry.entry_id}"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None

@@ -10,6 +10,7 @@ import probatio
 import pytest
 
 from custom_components.whoop.const import DOMAIN
+from custom_components.whoop.whatsapp.settings import RecipientSettings
 from sandbox.graph import NAMED_ALERT_TEMPLATE, GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,
@@ -466,3 +467,17 @@ async def test_a_huge_file_costs_no_memory(
     print(f"1 GiB document refused: peak RSS +{growth_mib:.1f} MiB")  # noqa: T201 - the figure asked for
     assert growth_mib < 32
     assert graph.uploads == {}
+
+
+async def test_a_file_in_memory_is_uploaded_for_a_recipient(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    entry = await set_up_sender()
+    alice = RecipientSettings.from_subentry(next(iter(entry.subentries.values())))
+
+    media_id = await entry.runtime_data.sender.async_upload_media(
+        alice, PDF, "application/pdf", "report.pdf"
+    )
+
+    assert graph.uploads[media_id].data == PDF
+    assert graph.uploads[media_id].filename == "report.pdf"

@@ -70,6 +70,7 @@ def test_exception_messages_use_only_given_placeholders(key: str) -> None:
         "whatsapp_path_not_allowed": {"path"},
         "whatsapp_file_unreadable": {"path", "error"},
         "whatsapp_file_too_large": {"kind", "size", "limit"},
+        "whatsapp_message_too_long": {"length", "limit"},
         "whatsapp_token_rejected": {"sender"},
         "whatsapp_phone_number_inaccessible": {"sender"},
         "whatsapp_token_missing_permission": {"sender"},

@@ -39,6 +39,7 @@ from ...whatsapp_api import (
     WhatsAppUndeliverableError,
     WhatsAppUnsupportedMessageError,
 )
+from ..masking import mask_number, mask_numbers_in, sender_name
 from ..settings import RecipientSettings
 from .media import size_text
 
@@ -152,7 +153,7 @@ class DeliveryErrors:
                 },
             ) from err
         except WhatsAppError as err:
-            raise self._user_error(err, recipient, template) from err
+            raise self.user_error(err, recipient, template) from err
 
     def clear_account_issues(self) -> None:
         """Delete the account's repair issues: a message got through, so they are over."""
@@ -162,25 +163,39 @@ class DeliveryErrors:
     def failure_reason(self, err: WhatsAppError, recipient: RecipientSettings) -> str:
         """Return the translated text of a failure WhatsApp reported later (a status webhook).
 
-        Nothing else happens: no reauthentication or repair for a message already accepted.
+        As for a refused send, a reauthentication or repair follows when the error says so.
         """
-        outcome = error_outcome(err)
-        return str(
-            HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key=outcome.translation_key,
-                translation_placeholders=self._placeholders(err, recipient, None),
-            )
-        )
+        return str(self.user_error(err, recipient))
 
-    def _user_error(
+    def user_error(
         self,
         err: WhatsAppError,
         recipient: RecipientSettings,
-        template: tuple[str, str] | None,
+        template: tuple[str, str] | None = None,
     ) -> HomeAssistantError:
+        """Return the translated error for ``err``; start reauthentication or raise a repair if it says so.
+
+        Also for errors that arrive later, e.g. in a status webhook: the caller logs or raises it.
+        """
         outcome = error_outcome(err)
-        placeholders = self._placeholders(err, recipient, template)
+        template_name, language = template or ("", "")
+        placeholders = {
+            # Names and masked numbers only: error texts end up in logs and screenshots.
+            "sender": sender_name(self._entry),
+            "recipient": recipient.name,
+            "phone_number": mask_number(recipient.phone_number),
+            "template": template_name,
+            "language": language,
+            "code": str(err.code) if err.code is not None else "-",
+            "details": mask_numbers_in(err.details or err.message),
+            "reason": mask_numbers_in(err.message),
+        }
+        if isinstance(err, WhatsAppMediaTooLargeError):
+            placeholders |= {
+                "kind": err.media_kind,
+                "size": size_text(err.size),
+                "limit": MEDIA_LIMITS[MediaKind(err.media_kind)].label,
+            }
         if err.kind is WhatsAppErrorKind.REAUTH:
             # Only a new token helps: ask for one now rather than at the next restart.
             self._entry.async_start_reauth(self._hass)
@@ -194,31 +209,6 @@ class DeliveryErrors:
             translation_key=outcome.translation_key,
             translation_placeholders=placeholders,
         )
-
-    def _placeholders(
-        self,
-        err: WhatsAppError,
-        recipient: RecipientSettings,
-        template: tuple[str, str] | None,
-    ) -> dict[str, str]:
-        template_name, language = template or ("", "")
-        placeholders = {
-            "sender": self._entry.title,
-            "recipient": recipient.name,
-            "phone_number": recipient.phone_number,
-            "template": template_name,
-            "language": language,
-            "code": str(err.code) if err.code is not None else "-",
-            "details": err.details or err.message,
-            "reason": err.message,
-        }
-        if isinstance(err, WhatsAppMediaTooLargeError):
-            placeholders |= {
-                "kind": err.media_kind,
-                "size": size_text(err.size),
-                "limit": MEDIA_LIMITS[MediaKind(err.media_kind)].label,
-            }
-        return placeholders
 
     def _create_account_issue(
         self, issue: str, placeholders: Mapping[str, str]

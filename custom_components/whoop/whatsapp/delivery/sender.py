@@ -2,28 +2,22 @@
 
 The parts each do one job: :mod:`.queue` serialises and spaces the sends to a person,
 :mod:`.retry` retries by the client's error classification, :mod:`.compose` turns a notification
-into texts or template parameters, :mod:`.errors` tells the user what went wrong. This module
-decides what is sent, in which order, and when the template stands in for a text.
+into texts or template parameters, :mod:`.notification` sends it by the recipient's mode,
+:mod:`.media` checks files, :mod:`.errors` tells the user what went wrong. This module puts them
+together: every request goes through the person's queue, the retries and the error table.
 
-Each message WhatsApp accepts is handed to the receipts, which follow its statuses. Automatic
-delivery sends text only while the recipient's 24-hour window is known to be open (they wrote
-within 24 hours, as the webhook told); otherwise the template, which is delivered at any time.
+Each message WhatsApp accepts is handed to the receipts, which follow its statuses; a text of
+automatic delivery that fails later (131047) comes back here to go out as the template.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-import logging
 from typing import TYPE_CHECKING
 
 from homeassistant.exceptions import ServiceValidationError
 
 from ...const import DOMAIN
-from ...whatsapp_api import (
-    ReplyButton,
-    SentMessage,
-    WhatsAppClient,
-    WhatsAppOutsideWindowError,
-)
+from ...whatsapp_api import ReplyButton, SentMessage, WhatsAppClient
 from ..receipts import Receipts, TemplateFallback
 from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
 from .compose import (
@@ -31,17 +25,15 @@ from .compose import (
     buttons_template,
     notification_template_parameters,
     text_body,
-    text_parts,
 )
 from .errors import DeliveryErrors
 from .media import LocalFile, MediaMessage, check_media, send_media
+from .notification import NotificationDelivery
 from .queue import RecipientQueues, RecipientTurn
 from .retry import Retrier
 
 if TYPE_CHECKING:
     from ..conversation_window import ConversationWindows
-
-_LOGGER = logging.getLogger(__name__)
 
 
 class WhatsAppSender:
@@ -59,6 +51,7 @@ class WhatsAppSender:
         self._queues = queues
         self._retrier = retrier
         self._errors = errors
+        self._notifications = NotificationDelivery(client, self._send)
         self._receipts: Receipts | None = None
         self._windows: ConversationWindows | None = None
 
@@ -67,19 +60,21 @@ class WhatsAppSender:
         self._receipts = receipts
         self._windows = windows
 
-    @property
-    def errors(self) -> DeliveryErrors:
-        """What the user is told when WhatsApp refuses a message."""
-        return self._errors
-
     def window_open(self, recipient: RecipientSettings) -> bool:
         """Whether the recipient's 24-hour window is known to be open."""
-        return self._windows is not None and self._windows.is_open(recipient.wa_id)
+        return self._windows is not None and self._windows.is_open(
+            recipient.subentry_id
+        )
 
     @property
     def client(self) -> WhatsAppClient:
         """The Cloud API client sends go through."""
         return self._client
+
+    @property
+    def errors(self) -> DeliveryErrors:
+        """Turns Cloud API errors into what the user is told (also for errors from webhooks)."""
+        return self._errors
 
     @property
     def pending_by_recipient(self) -> dict[str, int]:
@@ -102,107 +97,25 @@ class WhatsAppSender:
             HomeAssistantError: WhatsApp refused the message; a ServiceValidationError when the
                 user can fix it (see the message).
         """
-        template = recipient.template
-        mode = recipient.delivery_mode
-        automatic = mode is DeliveryMode.AUTOMATIC and template is not None
-        with self._errors.translated(recipient, _template_key(template)):
-            async with self._queues.turn(recipient.phone_number) as turn:
-                if template and (
-                    mode is DeliveryMode.TEMPLATE
-                    or (automatic and not self.window_open(recipient))
-                ):
-                    sent = [
-                        await self._send_template(
-                            turn, recipient, template, message, title
-                        )
-                    ]
-                    self._track(recipient, sent)
-                    return sent
-                texts: list[SentMessage] = []
-                try:
-                    for part in text_parts(message, title):
-                        send = partial(
-                            self._client.send_text, recipient.phone_number, part
-                        )
-                        texts.append(await self._send(turn, send))
-                except WhatsAppOutsideWindowError:
-                    # Fall back only when nothing went out yet: never send half a message twice.
-                    if not automatic or not template or texts:
-                        raise
-                    _LOGGER.debug(
-                        "24-hour window of %s is closed: sending the template",
-                        recipient.name,
+        texts: list[SentMessage] = []
+        sent: list[SentMessage] = []
+        try:
+            with self._errors.translated(recipient, _template_key(recipient.template)):
+                async with self._queues.turn(recipient.phone_number) as turn:
+                    sent = await self._notifications.deliver(
+                        turn,
+                        recipient,
+                        message,
+                        title,
+                        window_open=self.window_open(recipient),
+                        texts=texts,
                     )
-                    sent = [
-                        await self._send_template(
-                            turn, recipient, template, message, title
-                        )
-                    ]
-                    self._track(recipient, sent)
-                    return sent
-                finally:
-                    # Even the parts before a failure: their statuses still come.
-                    self._track_text(
-                        recipient, texts, message, title, automatic=automatic
-                    )
-                return texts
-
-    async def _async_resend_as_template(
-        self, recipient: RecipientSettings, message: str, title: str | None
-    ) -> None:
-        """Send a notification whose text failed later as the template, in the recipient's turn."""
-        template = recipient.template
-        if template is None:  # pragma: no cover - only texts with a template fall back
-            return
-        with self._errors.translated(recipient, _template_key(template)):
-            async with self._queues.turn(recipient.phone_number) as turn:
-                sent = await self._send_template(
-                    turn, recipient, template, message, title
-                )
-        self._track(recipient, [sent])
-
-    def _track_text(
-        self,
-        recipient: RecipientSettings,
-        texts: list[SentMessage],
-        message: str,
-        title: str | None,
-        *,
-        automatic: bool,
-    ) -> None:
-        if self._receipts is None or not texts:
-            return
-        fallback = None
-        if automatic:
-            fallback = TemplateFallback(
-                partial(self._async_resend_as_template, recipient, message, title)
-            )
-        self._receipts.async_track(recipient, texts, fallback)
-
-    def _track(self, recipient: RecipientSettings, sent: list[SentMessage]) -> None:
-        if self._receipts is not None:
-            self._receipts.async_track(recipient, sent)
-
-    async def async_send_template(
-        self,
-        recipient: RecipientSettings,
-        name: str,
-        language: str,
-        parameters: TemplateBodyParameters,
-    ) -> SentMessage:
-        """Send an approved template with the given body parameters (flattened and fitted by the client).
-
-        Raises:
-            HomeAssistantError: WhatsApp refused the message (see async_send_notification).
-        """
-        send = partial(
-            self._client.send_template,
-            recipient.phone_number,
-            name,
-            language,
-            body_parameters=parameters,
-        )
-        return await self.async_deliver(recipient, send, template=(name, language))
+        finally:
+            # Even the parts before a failure: their statuses still come.
+            self._track_texts(recipient, texts, message, title)
+        if not texts:
+            self._track(recipient, sent)
+        return sent
 
     async def async_send_buttons(
         self,
@@ -247,6 +160,27 @@ class WhatsAppSender:
         return await self.async_deliver(
             recipient, send, template=(template.name, template.language)
         )
+
+    async def async_send_template(
+        self,
+        recipient: RecipientSettings,
+        name: str,
+        language: str,
+        parameters: TemplateBodyParameters,
+    ) -> SentMessage:
+        """Send an approved template with the given body parameters (flattened and fitted by the client).
+
+        Raises:
+            HomeAssistantError: WhatsApp refused the message (see async_send_notification).
+        """
+        send = partial(
+            self._client.send_template,
+            recipient.phone_number,
+            name,
+            language,
+            body_parameters=parameters,
+        )
+        return await self.async_deliver(recipient, send, template=(name, language))
 
     async def async_send_media(
         self, recipient: RecipientSettings, media: MediaMessage
@@ -310,22 +244,36 @@ class WhatsAppSender:
             self._track(recipient, [result])
         return result
 
-    async def _send_template(
+    async def _async_resend_as_template(
+        self, recipient: RecipientSettings, message: str, title: str | None
+    ) -> None:
+        """Send a notification whose text failed later as the template, in the recipient's turn."""
+        with self._errors.translated(recipient, _template_key(recipient.template)):
+            async with self._queues.turn(recipient.phone_number) as turn:
+                sent = await self._notifications.send_template(
+                    turn, recipient, message, title
+                )
+        self._track(recipient, [sent])
+
+    def _track_texts(
         self,
-        turn: RecipientTurn,
         recipient: RecipientSettings,
-        template: TemplateSettings,
+        texts: list[SentMessage],
         message: str,
         title: str | None,
-    ) -> SentMessage:
-        send = partial(
-            self._client.send_template,
-            recipient.phone_number,
-            template.name,
-            template.language,
-            body_parameters=notification_template_parameters(template, message, title),
-        )
-        return await self._send(turn, send)
+    ) -> None:
+        if self._receipts is None or not texts:
+            return
+        fallback = None
+        if recipient.delivery_mode is DeliveryMode.AUTOMATIC and recipient.template:
+            fallback = TemplateFallback(
+                partial(self._async_resend_as_template, recipient, message, title)
+            )
+        self._receipts.async_track(recipient, texts, fallback)
+
+    def _track(self, recipient: RecipientSettings, sent: list[SentMessage]) -> None:
+        if self._receipts is not None and sent:
+            self._receipts.async_track(recipient, sent)
 
     async def _send[T](
         self, turn: RecipientTurn | None, request: Callable[[], Awaitable[T]]
