@@ -21,6 +21,7 @@ from ..whatsapp_api import InboundMessage, WhatsAppError
 from .conversation_window import ConversationWindows
 from .delivery.sender import WhatsAppSender
 from .masking import mask_number
+from .receipts import Receipts
 from .recipient_signals import RecipientEventType, async_fire_recipient_event
 from .runtime_data import WhatsAppConfigEntry
 from .settings import DeliveryMode, RecipientSettings
@@ -44,9 +45,11 @@ class InboundMessages:
         entry: WhatsAppConfigEntry,
         sender: WhatsAppSender,
         windows: ConversationWindows,
+        receipts: Receipts,
         background: Background,
     ) -> None:
         """Handle the messages to the sender ``entry``; run slow work with ``background``."""
+        self._receipts = receipts
         self._hass = hass
         self._entry = entry
         self._sender = sender
@@ -59,6 +62,9 @@ class InboundMessages:
         """Handle one inbound message (already deduplicated)."""
         recipient = self._recipient_of(message.sender)
         data = message_data(message)
+        if message.context_id is not None:
+            # The id the action returned, also when a template stood in for its message.
+            data["context_id"] = self._receipts.original_id(message.context_id)
         if recipient is None:
             _LOGGER.debug(
                 "WhatsApp message from %s, who is no recipient",

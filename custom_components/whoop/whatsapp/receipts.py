@@ -49,7 +49,8 @@ _EVENT_OF_STATUS: Final = {
     MessageStatus.READ: RecipientEventType.READ,
 }
 
-type Resend = Callable[[], Awaitable[None]]
+type Resend = Callable[[str], Awaitable[None]]
+"""Sends a message again as the template; gets the wamid of the message it stands in for."""
 
 
 @dataclass(slots=True)
@@ -57,7 +58,7 @@ class TemplateFallback:
     """A notification sent as text that the template stands in for if the text fails later.
 
     Attributes:
-        resend: Sends the notification as the template, in the recipient's queue.
+        resend: Sends the message as the template, in the recipient's queue.
         used: Whether it was sent: at most once, whichever part of the text failed.
     """
 
@@ -95,6 +96,8 @@ class Receipts:
         self._now = now
         self._messages: OrderedDict[str, TrackedMessage] = OrderedDict()
         self._last_message_id: dict[str, str] = {}
+        # wamid of a template standing in -> wamid of the message it stands in for.
+        self._stands_in_for: OrderedDict[str, str] = OrderedDict()
 
     def __len__(self) -> int:
         """How many messages are followed."""
@@ -104,14 +107,34 @@ class Receipts:
         """The wamid of the last message sent to a recipient since the entry was loaded."""
         return self._last_message_id.get(subentry_id)
 
+    def original_id(self, message_id: str) -> str:
+        """The wamid the sender returned for a message: of the original, if a template stood in.
+
+        A press on the buttons of a template sent in place of reply buttons names the template;
+        automations wait for the id the action returned.
+        """
+        return self._stands_in_for.get(message_id, message_id)
+
     @callback
     def async_track(
         self,
         recipient: RecipientSettings,
         sent: Sequence[SentMessage],
         fallback: TemplateFallback | None = None,
+        *,
+        stands_in_for: str | None = None,
     ) -> None:
-        """Follow ``sent`` messages to ``recipient`` (the parts of one text share ``fallback``)."""
+        """Follow ``sent`` messages to ``recipient`` (the parts of one text share ``fallback``).
+
+        ``stands_in_for`` is the wamid of the message a re-sent template replaces.
+        """
+        if stands_in_for is not None:
+            for message in sent:
+                self._stands_in_for[message.message_id] = self.original_id(
+                    stands_in_for
+                )
+            while len(self._stands_in_for) > MAX_TRACKED:
+                self._stands_in_for.popitem(last=False)
         now = self._now()
         self._prune(now)
         for message in sent:
@@ -157,7 +180,7 @@ class Receipts:
             if not fallback.used:
                 fallback.used = True
                 _LOGGER.info(
-                    "A text to %s failed later: the 24-hour window had closed; re-sent as the template",
+                    "A message to %s failed later: the 24-hour window had closed; re-sent as the template",
                     tracked.recipient.name,
                 )
                 self._background(
@@ -175,7 +198,7 @@ class Receipts:
         self, message_id: str, tracked: TrackedMessage, resend: Resend
     ) -> None:
         try:
-            await resend()
+            await resend(message_id)
         except HomeAssistantError as err:
             # The template failed too: now the user has to know.
             self._fire(

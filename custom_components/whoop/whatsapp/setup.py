@@ -112,6 +112,7 @@ def _listen_to_meta(
         entry,
         runtime.sender,
         runtime.windows,
+        runtime.receipts,
         partial(_background, hass, entry),
     )
 

@@ -22,7 +22,7 @@ from custom_components.whoop.whatsapp.inbound import (
     EVENT_MESSAGE,
     EVENT_UNKNOWN_SENDER,
 )
-from sandbox.graph import QUICK_REPLY_TEMPLATE, GraphSandbox
+from sandbox.graph import QUICK_REPLY_TEMPLATE, WINDOW_SYNC, GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,
     ALICE_ENTITY,
@@ -401,3 +401,66 @@ async def test_a_message_from_an_invalid_number_is_logged_masked(
 
     assert len(strangers) == 1
     assert "who is no recipient" in caplog.text  # and the number masked (see conftest)
+
+
+async def test_buttons_failing_later_are_asked_again_with_the_template(
+    hass: HomeAssistant, set_up_meta: SetUpMeta, graph: GraphSandbox
+) -> None:
+    meta = await set_up_meta(
+        recipient(delivery_mode="automatic", buttons_template=QUICK_REPLY_TEMPLATE)
+    )
+    await meta.write(ALICE, "hi")  # Home Assistant knows the window is open...
+    graph.close_window(ALICE)  # ...Meta says no, later
+    messages = record(hass, EVENT_MESSAGE)
+    buttons = [{"id": "ok", "title": "OK"}, {"id": "snooze", "title": "Snooze"}]
+
+    response = await send_buttons(hass, buttons=buttons)
+    [interactive] = graph.failed_messages
+    assert response == {"message_id": interactive.message_id}
+    await meta.deliver()  # the failure: the template asks instead
+
+    [template] = graph.messages_to(ALICE)
+    assert template.template_name == QUICK_REPLY_TEMPLATE
+    graph.tap(template.message_id, "snooze")
+    await meta.deliver()
+
+    state = hass.states.get(ALICE_EVENTS)
+    assert state.attributes["event_type"] == "button_pressed"
+    [event] = messages
+    assert event.data["button_id"] == "snooze"
+    # What the automation waits for: the id the action returned.
+    assert event.data["context_id"] == interactive.message_id
+
+
+async def test_buttons_refused_at_once_are_asked_with_the_template(
+    hass: HomeAssistant, set_up_meta: SetUpMeta, graph: GraphSandbox
+) -> None:
+    meta = await set_up_meta(
+        recipient(delivery_mode="automatic", buttons_template=QUICK_REPLY_TEMPLATE)
+    )
+    await meta.write(ALICE, "hi")
+    graph.window_mode = WINDOW_SYNC
+    graph.close_window(ALICE)
+
+    response = await send_buttons(
+        hass, buttons=[{"id": "ok", "title": "OK"}, {"id": "snooze", "title": "Snooze"}]
+    )
+
+    [template] = graph.messages_to(ALICE)
+    assert template.template_name == QUICK_REPLY_TEMPLATE
+    assert response == {"message_id": template.message_id}
+
+
+async def test_buttons_refused_at_once_without_a_template_say_why(
+    hass: HomeAssistant, set_up_meta: SetUpMeta, graph: GraphSandbox
+) -> None:
+    meta = await set_up_meta()
+    await meta.write(ALICE, "hi")
+    graph.window_mode = WINDOW_SYNC
+    graph.close_window(ALICE)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await send_buttons(hass, buttons=BUTTONS)
+
+    assert caught.value.translation_key == "whatsapp_outside_window"
+    assert graph.messages == []

@@ -14,10 +14,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
 from ...const import DOMAIN
-from ...whatsapp_api import ReplyButton, SentMessage, WhatsAppClient
+from ...whatsapp_api import (
+    ReplyButton,
+    SentMessage,
+    WhatsAppClient,
+    WhatsAppOutsideWindowError,
+)
 from ..receipts import Receipts, TemplateFallback
 from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
 from .compose import (
@@ -134,14 +139,51 @@ class WhatsAppSender:
             ServiceValidationError: Outside the window without a buttons template.
             HomeAssistantError: WhatsApp refused the message (see async_send_notification).
         """
-        if self.window_open(recipient):
-            send = partial(
-                self._client.send_buttons,
-                recipient.phone_number,
-                text_body(message, title),
-                buttons,
+        if not self.window_open(recipient):
+            return await self._async_send_buttons_template(
+                recipient, message, buttons, title
             )
-            return await self.async_deliver(recipient, send)
+        send = partial(
+            self._client.send_buttons,
+            recipient.phone_number,
+            text_body(message, title),
+            buttons,
+        )
+        try:
+            with self._errors.translated(recipient):
+                async with self._queues.turn(recipient.phone_number) as turn:
+                    sent = await self._send(turn, send)
+        except HomeAssistantError as err:
+            # Refused at once for a closed window: the template can ask instead.
+            if recipient.buttons_template is None or not isinstance(
+                err.__cause__, WhatsAppOutsideWindowError
+            ):
+                raise
+            return await self._async_send_buttons_template(
+                recipient, message, buttons, title
+            )
+        fallback = None
+        if recipient.buttons_template is not None:
+            resend = partial(
+                self._async_send_buttons_template, recipient, message, buttons, title
+            )
+            fallback = TemplateFallback(
+                lambda original: _discard(resend(stands_in_for=original))
+            )
+        if self._receipts is not None:
+            self._receipts.async_track(recipient, [sent], fallback)
+        return sent
+
+    async def _async_send_buttons_template(
+        self,
+        recipient: RecipientSettings,
+        message: str,
+        buttons: Sequence[ReplyButton],
+        title: str | None,
+        *,
+        stands_in_for: str | None = None,
+    ) -> SentMessage:
+        """Ask with the recipient's buttons template: its quick replies send back the ids."""
         if recipient.buttons_template is None:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -157,9 +199,13 @@ class WhatsAppSender:
             body_parameters=notification_template_parameters(template, message, title),
             button_payloads=[button.id for button in buttons],
         )
-        return await self.async_deliver(
-            recipient, send, template=(template.name, template.language)
-        )
+        key = (template.name, template.language)
+        with self._errors.translated(recipient, key):
+            async with self._queues.turn(recipient.phone_number) as turn:
+                sent = await self._send(turn, send)
+        if self._receipts is not None:
+            self._receipts.async_track(recipient, [sent], stands_in_for=stands_in_for)
+        return sent
 
     async def async_send_template(
         self,
@@ -245,7 +291,11 @@ class WhatsAppSender:
         return result
 
     async def _async_resend_as_template(
-        self, recipient: RecipientSettings, message: str, title: str | None
+        self,
+        recipient: RecipientSettings,
+        message: str,
+        title: str | None,
+        original: str,
     ) -> None:
         """Send a notification whose text failed later as the template, in the recipient's turn."""
         with self._errors.translated(recipient, _template_key(recipient.template)):
@@ -253,7 +303,8 @@ class WhatsAppSender:
                 sent = await self._notifications.send_template(
                     turn, recipient, message, title
                 )
-        self._track(recipient, [sent])
+        if self._receipts is not None:
+            self._receipts.async_track(recipient, [sent], stands_in_for=original)
 
     def _track_texts(
         self,
@@ -285,6 +336,10 @@ class WhatsAppSender:
         # A message got through: whatever blocked the account is over.
         self._errors.clear_account_issues()
         return result
+
+
+async def _discard(sending: Awaitable[SentMessage]) -> None:
+    await sending
 
 
 def _template_key(template: TemplateSettings | None) -> tuple[str, str] | None:
