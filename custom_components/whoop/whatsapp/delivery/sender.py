@@ -3,8 +3,9 @@
 The parts each do one job: :mod:`.queue` serialises and spaces the sends to a person,
 :mod:`.retry` retries by the client's error classification, :mod:`.compose` turns a notification
 into texts or template parameters, :mod:`.notification` sends it by the recipient's mode,
-:mod:`.media` checks files, :mod:`.errors` tells the user what went wrong. This module puts them
-together: every request goes through the person's queue, the retries and the error table.
+:mod:`.buttons` asks questions with buttons, :mod:`.media` checks files, :mod:`.errors` tells
+the user what went wrong. This module puts them together: every request goes through the
+person's queue, the retries and the error table.
 
 Each message WhatsApp accepts is handed to the receipts, which follow its statuses; a text of
 automatic delivery that fails later (131047) comes back here to go out as the template.
@@ -14,23 +15,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import TYPE_CHECKING
 
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-
-from ...const import DOMAIN
-from ...whatsapp_api import (
-    ReplyButton,
-    SentMessage,
-    WhatsAppClient,
-    WhatsAppOutsideWindowError,
-)
+from ...whatsapp_api import ReplyButton, SentMessage, WhatsAppClient
 from ..receipts import Receipts, TemplateFallback
 from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
-from .compose import (
-    TemplateBodyParameters,
-    buttons_template,
-    notification_template_parameters,
-    text_body,
-)
+from .buttons import ButtonQuestions
+from .compose import TemplateBodyParameters
 from .errors import DeliveryErrors
 from .media import LocalFile, MediaMessage, check_media, send_media
 from .notification import NotificationDelivery
@@ -57,6 +46,7 @@ class WhatsAppSender:
         self._retrier = retrier
         self._errors = errors
         self._notifications = NotificationDelivery(client, self._send)
+        self._buttons = ButtonQuestions(client, self._deliver, self._track_one)
         self._receipts: Receipts | None = None
         self._windows: ConversationWindows | None = None
 
@@ -139,73 +129,13 @@ class WhatsAppSender:
             ServiceValidationError: Outside the window without a buttons template.
             HomeAssistantError: WhatsApp refused the message (see async_send_notification).
         """
-        if not self.window_open(recipient):
-            return await self._async_send_buttons_template(
-                recipient, message, buttons, title
-            )
-        send = partial(
-            self._client.send_buttons,
-            recipient.phone_number,
-            text_body(message, title),
+        return await self._buttons.ask(
+            recipient,
+            message,
             buttons,
+            title,
+            window_open=self.window_open(recipient),
         )
-        try:
-            with self._errors.translated(recipient):
-                async with self._queues.turn(recipient.phone_number) as turn:
-                    sent = await self._send(turn, send)
-        except HomeAssistantError as err:
-            # Refused at once for a closed window: the template can ask instead.
-            if recipient.buttons_template is None or not isinstance(
-                err.__cause__, WhatsAppOutsideWindowError
-            ):
-                raise
-            return await self._async_send_buttons_template(
-                recipient, message, buttons, title
-            )
-        fallback = None
-        if recipient.buttons_template is not None:
-            resend = partial(
-                self._async_send_buttons_template, recipient, message, buttons, title
-            )
-            fallback = TemplateFallback(
-                lambda original: _discard(resend(stands_in_for=original))
-            )
-        if self._receipts is not None:
-            self._receipts.async_track(recipient, [sent], fallback)
-        return sent
-
-    async def _async_send_buttons_template(
-        self,
-        recipient: RecipientSettings,
-        message: str,
-        buttons: Sequence[ReplyButton],
-        title: str | None,
-        *,
-        stands_in_for: str | None = None,
-    ) -> SentMessage:
-        """Ask with the recipient's buttons template: its quick replies send back the ids."""
-        if recipient.buttons_template is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="whatsapp_buttons_need_template",
-                translation_placeholders={"recipient": recipient.name},
-            )
-        template = buttons_template(recipient, recipient.buttons_template)
-        send = partial(
-            self._client.send_template,
-            recipient.phone_number,
-            template.name,
-            template.language,
-            body_parameters=notification_template_parameters(template, message, title),
-            button_payloads=[button.id for button in buttons],
-        )
-        key = (template.name, template.language)
-        with self._errors.translated(recipient, key):
-            async with self._queues.turn(recipient.phone_number) as turn:
-                sent = await self._send(turn, send)
-        if self._receipts is not None:
-            self._receipts.async_track(recipient, [sent], stands_in_for=stands_in_for)
-        return sent
 
     async def async_send_template(
         self,
@@ -283,12 +213,21 @@ class WhatsAppSender:
         Raises:
             HomeAssistantError: WhatsApp refused the request (see async_send_notification).
         """
-        with self._errors.translated(recipient, template):
-            async with self._queues.turn(recipient.phone_number) as turn:
-                result = await self._send(turn, request)
+        result = await self._deliver(recipient, request, template)
         if isinstance(result, SentMessage):
             self._track(recipient, [result])
         return result
+
+    async def _deliver[T](
+        self,
+        recipient: RecipientSettings,
+        request: Callable[[], Awaitable[T]],
+        template: tuple[str, str] | None,
+    ) -> T:
+        """Make the request in the recipient's turn, with retries and translated errors."""
+        with self._errors.translated(recipient, template):
+            async with self._queues.turn(recipient.phone_number) as turn:
+                return await self._send(turn, request)
 
     async def _async_resend_as_template(
         self,
@@ -326,6 +265,18 @@ class WhatsAppSender:
         if self._receipts is not None and sent:
             self._receipts.async_track(recipient, sent)
 
+    def _track_one(
+        self,
+        recipient: RecipientSettings,
+        sent: SentMessage,
+        fallback: TemplateFallback | None,
+        stands_in_for: str | None,
+    ) -> None:
+        if self._receipts is not None:
+            self._receipts.async_track(
+                recipient, [sent], fallback, stands_in_for=stands_in_for
+            )
+
     async def _send[T](
         self, turn: RecipientTurn | None, request: Callable[[], Awaitable[T]]
     ) -> T:
@@ -336,10 +287,6 @@ class WhatsAppSender:
         # A message got through: whatever blocked the account is over.
         self._errors.clear_account_issues()
         return result
-
-
-async def _discard(sending: Awaitable[SentMessage]) -> None:
-    await sending
 
 
 def _template_key(template: TemplateSettings | None) -> tuple[str, str] | None:
