@@ -212,3 +212,19 @@ async def test_a_long_text_failing_in_two_parts_gets_one_template(
     [template] = graph.messages_to(ALICE)
     assert template.template_name == "plain_alert"
     assert fired == ["delivered"]
+
+
+async def test_templates_standing_in_go_out_in_the_order_of_their_texts(
+    hass: HomeAssistant, set_up_meta: SetUpMeta, graph: GraphSandbox
+) -> None:
+    meta = await set_up_meta(recipient(delivery_mode="automatic"))
+    await meta.write(ALICE, "hi")
+    graph.close_window(ALICE)
+
+    for number in range(3):
+        await notify(hass, f"Notification {number}")
+    await meta.deliver()
+
+    assert [message.body_parameters for message in graph.messages_to(ALICE)] == [
+        ("Home Assistant", f"Notification {number}") for number in range(3)
+    ]
