@@ -14,13 +14,14 @@ from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, ServiceResponse, callback
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from ..const import SUBENTRY_TYPE_RECIPIENT
+from ..whatsapp_api import ReplyButton
 from .delivery.compose import TemplateBodyParameters
 from .delivery.media import MediaKind, MediaMessage, async_check_local_file
+from .recipient_platform import recipient_device
 from .runtime_data import WhatsAppConfigEntry, signal_recipients_changed
 from .settings import DEFAULT_TEMPLATE_LANGUAGE, RecipientSettings
 
@@ -72,13 +73,7 @@ class WhatsAppRecipientEntity(NotifyEntity):
         self._entry = entry
         self._subentry_id = subentry.subentry_id
         self._attr_unique_id = subentry.subentry_id
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, subentry.subentry_id)},
-            name=subentry.title,
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Meta",
-            model="WhatsApp recipient",
-        )
+        self._attr_device_info = recipient_device(subentry)
 
     @property
     def recipient(self) -> RecipientSettings:
@@ -132,6 +127,26 @@ class WhatsAppRecipientEntity(NotifyEntity):
             )
         sent = await self._entry.runtime_data.sender.async_send_template(
             recipient, template, language, parameters or []
+        )
+        self._async_record_notification()
+        return {"message_id": sent.message_id}
+
+    async def async_send_buttons(
+        self,
+        message: str,
+        buttons: list[dict[str, str]],
+        title: str | None = None,
+    ) -> ServiceResponse:
+        """Ask with up to three buttons (the ``whoop.send_whatsapp_buttons`` action).
+
+        The press comes back as the recipient's ``button_pressed`` event and the
+        ``whoop_whatsapp_message`` bus event, with the button's id.
+        """
+        sent = await self._entry.runtime_data.sender.async_send_buttons(
+            self.recipient,
+            message,
+            [ReplyButton(id=button["id"], title=button["title"]) for button in buttons],
+            title,
         )
         self._async_record_notification()
         return {"message_id": sent.message_id}

@@ -1,6 +1,7 @@
 """Fixtures of the WhatsApp tests: Home Assistant sending to the sandbox's Graph API."""
 
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
 import json
 import logging
 import re
@@ -14,6 +15,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.whoop.const import (
     CONF_ENTRY_TYPE,
@@ -24,6 +26,7 @@ from custom_components.whoop.const import (
 from custom_components.whoop.entry_kind import EntryKind
 from custom_components.whoop.whatsapp import setup as whatsapp_setup
 from custom_components.whoop.whatsapp.delivery.timing import DeliveryTiming
+from custom_components.whoop.whatsapp.recipient_flow import REPLY_KEYS
 from custom_components.whoop.whatsapp.settings import (
     CONF_APP_ID,
     CONF_APP_SECRET,
@@ -33,6 +36,8 @@ from custom_components.whoop.whatsapp.settings import (
     CONF_TEMPLATE_LANGUAGE,
     CONF_TEMPLATE_NAME,
     CONF_TEMPLATE_PARAMETERS,
+    CONF_VERIFY_TOKEN,
+    CONF_WEBHOOK_ID,
 )
 from sandbox.app import Sandbox
 from sandbox.graph import (
@@ -44,6 +49,7 @@ from sandbox.graph import (
     NOT_ON_WHATSAPP_NUMBER,
     PHONE_NUMBER_ID,
     VERIFIED_NAME,
+    WINDOW_ASYNC,
     GraphSandbox,
 )
 
@@ -90,9 +96,14 @@ def whatsapp_points_at_sandbox(
 
 @pytest.fixture(autouse=True)
 def fast_delivery(monkeypatch: pytest.MonkeyPatch, graph: GraphSandbox) -> None:
-    """Send without the 6 s spacing; the sandbox stops checking it too."""
+    """Send without the 6 s spacing; the sandbox stops checking it too.
+
+    The sandbox behaves as Meta does with a free-form message outside the 24-hour window: it
+    accepts it (200 and a wamid) and the failure (131047) comes later in a status webhook.
+    """
     monkeypatch.setattr(whatsapp_setup, "DeliveryTiming", lambda: TEST_TIMING)
     graph.pair_interval = 0.0
+    graph.window_mode = WINDOW_ASYNC
 
 
 def full_numbers_in(text: str) -> list[str]:
@@ -155,6 +166,8 @@ def recipient(
         CONF_PHONE_NUMBER: phone_number,
         CONF_DELIVERY_MODE: delivery_mode,
     }
+    # Reply options (mark_as_read, buttons_template, assist, agent_id) are no template keys.
+    data |= {key: template.pop(key) for key in list(template) if key in REPLY_KEYS}
     if delivery_mode != "text" or template:
         data |= {
             CONF_TEMPLATE_NAME: ALERT_TEMPLATE,
@@ -201,5 +214,72 @@ def set_up_sender(hass: HomeAssistant) -> SetUpSender:
         await hass.config_entries.async_setup(entry.entry_id)
         await hass.async_block_till_done()
         return entry
+
+    return set_up
+
+
+WEBHOOK_ID = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+VERIFY_TOKEN = "verify-token-of-the-tests"
+ALICE_EVENTS = "event.alice_whatsapp"
+ALICE_WINDOW = "sensor.alice_whatsapp_window_open_until"
+
+
+def webhook_options() -> dict[str, str]:
+    """Return a sender's options once Meta webhooks are set up (the Configure dialog)."""
+    return {
+        CONF_WEBHOOK_ID: WEBHOOK_ID,
+        CONF_VERIFY_TOKEN: VERIFY_TOKEN,
+        CONF_APP_SECRET: APP_SECRET,
+    }
+
+
+@dataclass
+class Meta:
+    """Meta's side of a sender with webhooks: the sandbox subscribed to Home Assistant's URL."""
+
+    hass: HomeAssistant
+    graph: GraphSandbox
+    entry: MockConfigEntry
+    url: str
+
+    async def deliver(self) -> int:
+        """Post the webhooks due now and let Home Assistant handle them; return how many."""
+        count = await self.graph.webhooks.deliver_due()
+        # Sends and agents run in background tasks, after Meta got its answer.
+        await self.hass.async_block_till_done(wait_background_tasks=True)
+        return count
+
+    async def write(self, phone: str, text: str) -> str:
+        """Let ``phone`` write ``text`` to the business; return its wamid once delivered."""
+        message = self.graph.receive_text(phone, text)
+        await self.deliver()
+        return message.message_id
+
+
+type SetUpMeta = Callable[..., Awaitable[Meta]]
+
+
+@pytest.fixture
+def set_up_meta(
+    hass: HomeAssistant,
+    graph: GraphSandbox,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> SetUpMeta:
+    """Set up a sender (by default with Alice, text only) with webhooks, the sandbox subscribed.
+
+    Webhooks go out when a test calls ``Meta.deliver`` (not by the sandbox's own timer).
+    """
+
+    async def set_up(*recipients: ConfigSubentryData, **kwargs: Any) -> Meta:
+        entry = sender_entry(*(recipients or (recipient(),)), **kwargs)
+        entry.add_to_hass(hass)
+        hass.config_entries.async_update_entry(entry, options=webhook_options())
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        client = await hass_client_no_auth()
+        url = str(client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+        graph.webhooks.auto_deliver = False
+        await graph.webhooks.subscribe(url, VERIFY_TOKEN, app_secret=APP_SECRET)
+        return Meta(hass, graph, entry, url)
 
     return set_up

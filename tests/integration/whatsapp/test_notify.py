@@ -184,17 +184,19 @@ async def test_template_without_parameters(
     assert sent.text == "Something happened at home."
 
 
-async def test_automatic_mode_sends_text_while_the_window_is_open(
+async def test_automatic_mode_without_webhooks_sends_the_template_although_the_window_is_open(
     hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
 ) -> None:
+    # Without webhooks Home Assistant cannot know the window is open: it does not pretend. The
+    # text while the window is known to be open is in test_two_way_window.py.
     await set_up_sender(recipient(delivery_mode="automatic"))
     graph.open_window(ALICE)
 
     await notify(hass, ALICE_ENTITY, "Line 1\nLine 2", "WHOOP")
 
     [sent] = graph.messages_to(ALICE)
-    assert sent.type == "text"
-    assert sent.text == "*WHOOP*\nLine 1\nLine 2"
+    assert sent.type == "template"
+    assert sent.template_name == ALERT_TEMPLATE
 
 
 async def test_automatic_mode_falls_back_to_the_template_on_131047(

@@ -116,7 +116,7 @@ def test_config_flow_errors_and_aborts_exist() -> None:
         STRINGS["config"]["abort"]
     )
     recipient_errors = set(re.findall(r'\] = "(\w+)"', source))
-    assert len(recipient_errors) == 6
+    assert len(recipient_errors) == 7
     assert recipient_errors <= set(STRINGS["config_subentries"]["recipient"]["error"])
 
 

@@ -244,6 +244,7 @@ async def test_removing_an_entry_during_a_refresh_revokes_with_its_answer(
     assert revocations == [204]
     assert hass.config_entries.async_get_entry(entry.entry_id) is None
     assert "Traceback" not in caplog.text
+    assert sandbox.whoop.tokens.is_revoked(JOHN.user_id)
 
 
 async def test_a_refused_refresh_token_is_not_sent_again_after_a_reload(

@@ -11,7 +11,13 @@ from homeassistant.exceptions import ServiceValidationError
 
 from ...const import DOMAIN
 from ...whatsapp_api import TEXT_MAX_LENGTH, split_text
-from ..settings import DEFAULT_TITLE, TemplateParameters, TemplateSettings
+from ..settings import (
+    DEFAULT_TEMPLATE_LANGUAGE,
+    DEFAULT_TITLE,
+    RecipientSettings,
+    TemplateParameters,
+    TemplateSettings,
+)
 
 type TemplateBodyParameters = Sequence[str] | Mapping[str, str]
 
@@ -74,3 +80,25 @@ def notification_template_parameters(
             return named
         case _:  # TemplateParameters.NONE: the template's fixed text
             return []
+
+
+def buttons_template(recipient: RecipientSettings, name: str) -> TemplateSettings:
+    """Return the recipient's buttons template, filled like their notification template.
+
+    Its language and parameter mapping are those of the notification template; without one,
+    its body parameter 1 is the question.
+    """
+    template = recipient.template
+    if template is None:
+        return TemplateSettings(
+            name=name,
+            language=DEFAULT_TEMPLATE_LANGUAGE,
+            parameters=TemplateParameters.MESSAGE,
+        )
+    return TemplateSettings(
+        name=name,
+        language=template.language,
+        parameters=template.parameters,
+        title_parameter=template.title_parameter,
+        message_parameter=template.message_parameter,
+    )

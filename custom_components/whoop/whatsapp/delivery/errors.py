@@ -160,6 +160,13 @@ class DeliveryErrors:
         for issue in ACCOUNT_ISSUES:
             ir.async_delete_issue(self._hass, DOMAIN, f"{issue}_{self._entry.entry_id}")
 
+    def failure_reason(self, err: WhatsAppError, recipient: RecipientSettings) -> str:
+        """Return the translated text of a failure WhatsApp reported later (a status webhook).
+
+        As for a refused send, a reauthentication or repair follows when the error says so.
+        """
+        return str(self.user_error(err, recipient))
+
     def user_error(
         self,
         err: WhatsAppError,

@@ -1,8 +1,10 @@
 """A notification by the recipient's delivery mode: a text in parts, or the template, made to fit.
 
-In automatic mode a closed 24-hour window (131047) makes the notification go out as the template,
-but only while nothing of the text went out: never half a message twice. A template must arrive,
-so a long notification is shortened to fit the template's 1,024 characters.
+In automatic mode the template goes out unless the recipient's 24-hour window is known to be open
+(they wrote within 24 hours, as the webhook told); a closed window (131047) at the send makes the
+notification go out as the template too, but only while nothing of the text went out: never half
+a message twice. A template must arrive, so a long notification is shortened to fit the
+template's 1,024 characters.
 """
 
 from collections.abc import Awaitable, Callable
@@ -13,6 +15,7 @@ from typing import Final
 from ...whatsapp_api import (
     SentMessage,
     WhatsAppClient,
+    WhatsAppMessageError,
     WhatsAppOutsideWindowError,
     WhatsAppTemplateError,
 )
@@ -48,19 +51,35 @@ class NotificationDelivery:
         recipient: RecipientSettings,
         message: str,
         title: str | None,
+        *,
+        window_open: bool = True,
+        texts: list[SentMessage] | None = None,
     ) -> list[SentMessage]:
         """Send the notification; return the messages WhatsApp accepted, in order.
+
+        Args:
+            turn: The recipient's turn in their queue.
+            recipient: Whom to send to, and how.
+            message: The notification's message.
+            title: Its title, if any.
+            window_open: Whether the recipient's 24-hour window is known to be open (automatic
+                mode sends the template otherwise).
+            texts: Gets the texts that went out, even when a later part failed (their statuses
+                still come); the template is not added to it.
 
         Raises:
             WhatsAppError: WhatsApp refused a message (the caller translates it).
         """
         template = recipient.template
         mode = recipient.delivery_mode
-        if mode is DeliveryMode.TEMPLATE and template:
+        if template and (
+            mode is DeliveryMode.TEMPLATE
+            or (mode is DeliveryMode.AUTOMATIC and not window_open)
+        ):
             return [
                 await self._send_template(turn, recipient, template, message, title)
             ]
-        sent: list[SentMessage] = []
+        sent = [] if texts is None else texts
         try:
             for part in text_parts(message, title):
                 send = partial(self._client.send_text, recipient.phone_number, part)
@@ -74,7 +93,25 @@ class NotificationDelivery:
             return [
                 await self._send_template(turn, recipient, template, message, title)
             ]
-        return sent
+        return list(sent)
+
+    async def send_template(
+        self,
+        turn: RecipientTurn,
+        recipient: RecipientSettings,
+        message: str,
+        title: str | None,
+    ) -> SentMessage:
+        """Send the notification as the recipient's template (a text of it failed later).
+
+        Raises:
+            WhatsAppError: WhatsApp refused it (the caller translates it).
+        """
+        template = recipient.template
+        if template is None:  # pragma: no cover - only texts with a template fall back
+            msg = "The recipient has no template"
+            raise WhatsAppMessageError(msg)
+        return await self._send_template(turn, recipient, template, message, title)
 
     async def _send_template(
         self,

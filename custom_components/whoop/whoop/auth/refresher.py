@@ -68,11 +68,6 @@ class WhoopTokenRefresher:
         self._refused_refresh_token: str | None = None
         hass.async_add_shutdown_job(HassJob(self._async_finish_before_stop))
 
-    @property
-    def refreshing(self) -> bool:
-        """Whether a refresh is at WHOOP right now."""
-        return self._task is not None and not self._task.done()
-
     async def async_ensure_valid(
         self,
         entry: ConfigEntry[Any],
@@ -112,6 +107,15 @@ class WhoopTokenRefresher:
         )
         task.add_done_callback(_retrieve_exception)
         return await asyncio.shield(task)
+
+    async def async_token_after_removal(
+        self, entry: ConfigEntry[Any], implementation: AbstractOAuth2Implementation
+    ) -> dict[str, Any]:
+        """Return a valid token of a removed entry for one last request (never stored).
+
+        Joins a refresh in flight rather than spending its refresh token a second time.
+        """
+        return await self.async_ensure_valid(entry, implementation)
 
     async def _async_refresh(
         self,
