@@ -12,7 +12,7 @@ from .const import DOMAIN
 from .entry_kind import is_whatsapp_sender
 from .services import async_setup_services
 from .whatsapp import setup as whatsapp_setup
-from .whoop import setup as whoop_setup
+from .whoop import removal as whoop_removal, setup as whoop_setup
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -38,6 +38,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Clean up what a removed WHOOP account stored (its history cursor)."""
-    if not is_whatsapp_sender(entry):
-        await whoop_setup.async_remove_entry(hass, entry)
+    """Clean up after a deleted entry: WHOOP revokes the access, its history store goes."""
+    if is_whatsapp_sender(entry):
+        await whatsapp_setup.async_remove_entry(hass, entry)
+        return
+    await whoop_removal.async_revoke_access(hass, entry)
+    await whoop_setup.async_remove_entry(hass, entry)

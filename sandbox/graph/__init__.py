@@ -17,9 +17,29 @@ from .constants import (
     VERIFIED_NAME,
 )
 from .errors import ERROR_DEFAULTS, GraphError
-from .models import BusinessPhoneNumber, ReceivedMessage, SandboxToken, UploadedMedia
-from .state import WINDOW, GraphSandbox
-from .templates import ALERT_TEMPLATE, NAMED_ALERT_TEMPLATE, Template
+from .models import (
+    BusinessPhoneNumber,
+    Button,
+    InboundMessage,
+    ReceivedMessage,
+    SandboxToken,
+    UploadedMedia,
+)
+from .outbox import WebhookOutbox
+from .state import WINDOW, WINDOW_ASYNC, WINDOW_SYNC, GraphSandbox
+from .templates import (
+    ALERT_TEMPLATE,
+    NAMED_ALERT_TEMPLATE,
+    QUICK_REPLY_TEMPLATE,
+    Template,
+)
+from .webhooks import (
+    SIGNATURE_HEADER,
+    SubscriptionError,
+    WebhookDelivery,
+    WebhookSubscription,
+    sign,
+)
 
 __all__ = [
     "ACCESS_TOKEN",
@@ -33,14 +53,25 @@ __all__ = [
     "NAMED_ALERT_TEMPLATE",
     "NOT_ON_WHATSAPP_NUMBER",
     "PHONE_NUMBER_ID",
+    "QUICK_REPLY_TEMPLATE",
+    "SIGNATURE_HEADER",
     "VERIFIED_NAME",
     "WINDOW",
+    "WINDOW_ASYNC",
+    "WINDOW_SYNC",
     "BusinessPhoneNumber",
+    "Button",
     "GraphError",
     "GraphSandbox",
+    "InboundMessage",
     "ReceivedMessage",
     "SandboxToken",
+    "SubscriptionError",
     "Template",
     "UploadedMedia",
+    "WebhookDelivery",
+    "WebhookOutbox",
+    "WebhookSubscription",
     "create_graph_app",
+    "sign",
 ]

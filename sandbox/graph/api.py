@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Final
 
 from aiohttp import BodyPartReader, web
@@ -46,6 +47,10 @@ _SUPPORTED_MEDIA: Final = {
 }  # fmt: skip
 """The MIME types Meta accepts, with their size limits in megabytes."""
 _MEGABYTE: Final = 1024 * 1024
+_MAX_UPLOAD_BYTES: Final = int(max(_SUPPORTED_MEDIA.values()) * _MEGABYTE) + _MEGABYTE
+"""The largest body worth reading: the biggest file allowed plus room for the other fields."""
+_FIELD_MAX_BYTES: Final = 1024
+_CHUNK_BYTES: Final = 64 * 1024
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -120,6 +125,8 @@ async def _messages(request: web.Request) -> web.Response:
         scope=SCOPE_MESSAGING,
         method="POST",
     )
+    if isinstance(payload, dict) and "status" in payload:
+        return _mark_as_read(graph, payload)
     content = parse_message(payload, graph.templates, graph.uploads)
     message = graph.deliver(number, content)
     body: dict[str, object] = {
@@ -130,6 +137,23 @@ async def _messages(request: web.Request) -> web.Response:
     if message.type == "template":
         body["messages"] = [{"id": message.message_id, "message_status": "accepted"}]
     return web.json_response(body)
+
+
+def _mark_as_read(graph: GraphSandbox, payload: dict[str, object]) -> web.Response:
+    """``{"status": "read", "message_id": ...}``: the business read an inbound message."""
+    if payload.get("messaging_product") != "whatsapp":
+        raise GraphError(
+            100, message="(#100) The parameter messaging_product is required."
+        )
+    if payload.get("status") != "read":
+        raise GraphError(100, details="Param status must be read.")
+    message_id = payload.get("message_id")
+    if not isinstance(message_id, str) or not message_id.startswith("wamid."):
+        raise GraphError(
+            131009, details="Param message_id must be the wamid of a received message."
+        )
+    graph.mark_as_read(message_id)
+    return web.json_response({"success": True})
 
 
 async def _media(request: web.Request) -> web.Response:
@@ -144,20 +168,7 @@ async def _media(request: web.Request) -> web.Response:
     )
     if not request.content_type.startswith("multipart/"):
         raise GraphError(100, details="Upload media as multipart/form-data.")
-    fields: dict[str, str] = {}
-    file: tuple[str, str, bytes] | None = None
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader):
-            continue  # nested multipart: Meta ignores it too
-        if part.name == "file":
-            file = (
-                part.filename or "file",
-                part.headers.get("Content-Type", ""),
-                bytes(await part.read()),
-            )
-        elif part.name:
-            fields[part.name] = await part.text()
+    fields, file = await _read_upload_form(request)
     if fields.get("messaging_product") != "whatsapp":
         raise GraphError(
             100, message="(#100) The parameter messaging_product is required."
@@ -172,11 +183,72 @@ async def _media(request: web.Request) -> web.Response:
             131053, details=f"Unsupported file type {mime_type or '(none)'}."
         )
     if len(data) > limit * _MEGABYTE:
-        raise GraphError(
-            131053, details=f"Files of type {mime_type} may be at most {limit} MB."
-        )
+        raise _too_large(mime_type)
     upload = graph.store_upload(filename, mime_type, data)
     return web.json_response({"id": upload.media_id})
+
+
+async def _read_upload_form(
+    request: web.Request,
+) -> tuple[dict[str, str], tuple[str, str, bytes] | None]:
+    """Return the form's text fields and its file (name, part type, bytes), read bounded."""
+    if (request.content_length or 0) > _MAX_UPLOAD_BYTES:
+        raise _too_large(None)
+    fields: dict[str, str] = {}
+    file: tuple[str, str, bytes] | None = None
+    reader = await request.multipart()
+    while (part := await reader.next()) is not None:
+        if not isinstance(part, BodyPartReader):
+            continue  # nested multipart: Meta ignores it too
+        if part.name == "file":
+            part_type = part.headers.get("Content-Type", "")
+            # The type field usually comes first; if not, the part's own type bounds the read.
+            mime_type = fields.get("type") or part_type
+            file = (
+                part.filename or "file",
+                part_type,
+                await _read_bounded(
+                    part, _limit_bytes(mime_type), partial(_too_large, mime_type)
+                ),
+            )
+        elif part.name:
+            raw = await _read_bounded(
+                part, _FIELD_MAX_BYTES, partial(_too_long, part.name)
+            )
+            fields[part.name] = raw.decode(errors="replace")
+    return fields, file
+
+
+def _limit_bytes(mime_type: str) -> int:
+    """The most bytes worth reading for a file of ``mime_type`` (unknown: the largest limit)."""
+    megabytes = _SUPPORTED_MEDIA.get(mime_type, max(_SUPPORTED_MEDIA.values()))
+    return int(megabytes * _MEGABYTE)
+
+
+def _too_long(name: str) -> GraphError:
+    return GraphError(100, details=f"Param {name} is too long.")
+
+
+def _too_large(mime_type: str | None) -> GraphError:
+    limit = _SUPPORTED_MEDIA.get(mime_type or "")
+    allowed = (
+        f"Files of type {mime_type} may be at most {limit:g} MB."
+        if limit is not None
+        else f"Files may be at most {max(_SUPPORTED_MEDIA.values()):g} MB."
+    )
+    return GraphError(131053, details=f"Media file size too big. {allowed}")
+
+
+async def _read_bounded(
+    part: BodyPartReader, limit: int, too_large: Callable[[], GraphError]
+) -> bytes:
+    """Read a part in chunks, refusing it (without reading the rest) once it passes ``limit``."""
+    data = bytearray()
+    while chunk := await part.read_chunk(_CHUNK_BYTES):
+        data.extend(chunk)
+        if len(data) > limit:
+            raise too_large()
+    return bytes(data)
 
 
 async def _phone_number(request: web.Request) -> web.Response:

@@ -34,3 +34,7 @@ TEXT_MAX_LENGTH: Final = 4096
 CAPTION_MAX_LENGTH: Final = 1024
 TEMPLATE_BODY_MAX_LENGTH: Final = 1024
 """Longest template body once its parameters are filled in (132005 beyond)."""
+INTERACTIVE_BODY_MAX_LENGTH: Final = 1024
+MAX_REPLY_BUTTONS: Final = 3
+BUTTON_TITLE_MAX_LENGTH: Final = 20
+BUTTON_ID_MAX_LENGTH: Final = 256

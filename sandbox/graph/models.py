@@ -69,6 +69,18 @@ class UploadedMedia:
 
 
 @dataclass(frozen=True, slots=True)
+class Button:
+    """A button the recipient can tap: a reply button (id, title) or a template quick reply (payload, text)."""
+
+    id: str
+    title: str
+
+    def to_json(self) -> dict[str, str]:
+        """Describe the button for the admin endpoints."""
+        return {"id": self.id, "title": self.title}
+
+
+@dataclass(frozen=True, slots=True)
 class ReceivedMessage:
     """A message the sandbox accepted, as the recipient would get it.
 
@@ -77,7 +89,7 @@ class ReceivedMessage:
         phone_number_id: The business number it was sent from.
         to: The recipient, E.164 with ``+``.
         wa_id: The recipient's WhatsApp id (digits).
-        type: ``text``, ``template``, ``image`` or ``document``.
+        type: ``text``, ``template``, ``interactive``, ``image`` or ``document``.
         at: When it arrived, by the sandbox clock.
         text: The text of a text message, or a template's body with its parameters filled in.
         template_name: The template's name.
@@ -91,6 +103,9 @@ class ReceivedMessage:
         filename: The file name of a document.
         reply_to: The ``wamid.`` the message quotes.
         preview_url: Whether a link preview was asked for.
+        buttons: The reply buttons of an interactive message, or a template's quick replies (id is
+            the payload the tap returns).
+        category: The pricing category: ``service`` for free-form, else the template's (lower case).
         payload: The request body as sent.
     """
 
@@ -112,6 +127,8 @@ class ReceivedMessage:
     filename: str | None = None
     reply_to: str | None = None
     preview_url: bool = False
+    buttons: tuple[Button, ...] = ()
+    category: str = "service"
     payload: Mapping[str, object] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -126,6 +143,9 @@ class ReceivedMessage:
                 source = self.media_link or f"media {self.media_id}"
                 parts = [f"{self.type} {source}", self.filename, self.caption]
                 return " · ".join(part for part in parts if part)
+            case "interactive":
+                titles = " | ".join(button.title for button in self.buttons)
+                return f"{self.text} [{titles}]"
             case _:
                 return self.text or ""
 
@@ -150,7 +170,72 @@ class ReceivedMessage:
             "filename": self.filename,
             "reply_to": self.reply_to,
             "preview_url": self.preview_url,
+            "buttons": [button.to_json() for button in self.buttons],
             "summary": self.summary,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A message a person sent to the business (through the admin API or the messages page).
+
+    Attributes:
+        message_id: Its ``wamid.``.
+        phone_number_id: The business number it was sent to.
+        wa_id: The sender's WhatsApp id (digits).
+        profile_name: The sender's profile name, as webhooks carry it.
+        type: ``text``, ``interactive`` (reply button), ``button`` (template quick reply) or ``image``.
+        at: When it was sent, by the sandbox clock.
+        text: The text, the tapped button's title or the image's caption.
+        button_id: The tapped reply button's id, or the quick reply's payload.
+        context_id: The ``wamid.`` of the message it answers (taps).
+        media_id: The image's media id.
+        message: The message object as the webhook carries it.
+    """
+
+    message_id: str
+    phone_number_id: str
+    wa_id: str
+    profile_name: str
+    type: str
+    at: datetime
+    text: str | None = None
+    button_id: str | None = None
+    context_id: str | None = None
+    media_id: str | None = None
+    message: Mapping[str, object] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @property
+    def summary(self) -> str:
+        """One line saying what the person sent."""
+        match self.type:
+            case "interactive" | "button":
+                return f"tapped {self.text}"
+            case "image":
+                return " · ".join(
+                    part for part in (f"image {self.media_id}", self.text) if part
+                )
+            case _:
+                return self.text or ""
+
+    def to_json(self) -> dict[str, object]:
+        """Describe the message for the admin endpoints."""
+        return {
+            "id": self.message_id,
+            "phone_number_id": self.phone_number_id,
+            "from": f"+{self.wa_id}",
+            "wa_id": self.wa_id,
+            "profile_name": self.profile_name,
+            "type": self.type,
+            "at": self.at.isoformat(),
+            "text": self.text,
+            "button_id": self.button_id,
+            "context_id": self.context_id,
+            "media_id": self.media_id,
+            "summary": self.summary,
+            "message": dict(self.message),
         }
 
 

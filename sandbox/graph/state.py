@@ -14,6 +14,7 @@ from . import constants
 from .constants import (
     APP_ID,
     APP_SECRET,
+    CAPTION_MAX_LENGTH,
     DEFAULT_PAIR_INTERVAL,
     DEFAULT_SCOPES,
     EXCHANGED_TOKEN_LIFETIME_SECONDS,
@@ -21,6 +22,7 @@ from .constants import (
     PHONE_NUMBER_ID,
     SCOPE_MANAGEMENT,
     SCOPE_MESSAGING,
+    TEXT_MAX_LENGTH,
     TOKEN_TYPE_APP,
     TOKEN_TYPE_SYSTEM_USER,
 )
@@ -29,18 +31,38 @@ from .models import (
     ANY_ENDPOINT,
     ENDPOINTS,
     BusinessPhoneNumber,
+    Button,
+    InboundMessage,
     InjectedFailure,
     RawFailure,
     ReceivedMessage,
     SandboxToken,
     UploadedMedia,
 )
+from .outbox import WebhookOutbox
 from .recipients import digits_of
 from .templates import Template, default_templates
 from .validation import MessageContent
+from .webhooks import (
+    envelope,
+    inbound_value,
+    status_error,
+    status_value,
+)
 
 WINDOW: Final = timedelta(hours=24)
 """How long after a person's last message free-form messages reach them."""
+
+WINDOW_SYNC: Final = "sync"
+"""Window mode: free-form messages outside the window are refused at once with 131047."""
+WINDOW_ASYNC: Final = "async"
+"""Window mode: they are accepted (200, wamid) and then fail with 131047 through the webhook."""
+WINDOW_MODES: Final = (WINDOW_SYNC, WINDOW_ASYNC)
+DEFAULT_PROFILE_NAME: Final = "Sandbox Person"
+_PROFILE_NAME_MAX_LENGTH: Final = 100
+_WINDOW_ERROR_TITLE: Final = "Re-engagement message"
+# A tiny JPEG stands in for a photo a person sends when the test names no upload.
+_SAMPLE_JPEG: Final = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00sandbox photo\xff\xd9"
 
 _SUBCODE_EXPIRED: Final = 463
 _SUBCODE_INVALID: Final = 467
@@ -66,6 +88,17 @@ class GraphSandbox:
         tokens: Known access tokens by token.
         phone_numbers: Business phone numbers by id.
         monotonic: The clock for the pair rate limit (replaceable in tests).
+        window_mode: ``sync`` (default): a free-form message outside the window is refused with
+            131047; ``async``: it is accepted, then a ``failed`` status with 131047 is posted.
+        webhooks: Subscriptions, queued webhooks and their retry settings.
+        sent_delay: Sandbox seconds from acceptance to the ``sent`` status webhook.
+        delivered_delay: Sandbox seconds from acceptance to the ``delivered`` status webhook.
+        out_of_order: Post ``delivered`` before ``sent`` (each status keeps its delay, swapped).
+        statuses: The latest status of each sent message, by wamid.
+        failed_messages: Messages accepted with 200 that then failed (async window mode), oldest first.
+        inbound: Messages people sent to the business, oldest first.
+        marked_read: The inbound wamids the business marked as read, in order.
+        profile_names: People's WhatsApp profile names by wa_id (digits).
     """
 
     PHONE_NUMBER_ID: ClassVar[str] = constants.PHONE_NUMBER_ID
@@ -75,9 +108,21 @@ class GraphSandbox:
     BUSINESS_ACCOUNT_ID: ClassVar[str] = constants.BUSINESS_ACCOUNT_ID
     NOT_ON_WHATSAPP_NUMBER: ClassVar[str] = constants.NOT_ON_WHATSAPP_NUMBER
 
-    def __init__(self, clock: SandboxClock | None = None) -> None:
+    def __init__(
+        self, clock: SandboxClock | None = None, *, window_mode: str = WINDOW_SYNC
+    ) -> None:
         """Create the sandbox with its default number, token and templates."""
         self.clock = clock or SandboxClock()
+        self.window_mode = check_window_mode(window_mode)
+        self.webhooks = WebhookOutbox(self.clock)
+        self.sent_delay = 0.0
+        self.delivered_delay = 0.0
+        self.out_of_order = False
+        self.statuses: dict[str, str] = {}
+        self.failed_messages: list[ReceivedMessage] = []
+        self.inbound: list[InboundMessage] = []
+        self.marked_read: list[str] = []
+        self.profile_names: dict[str, str] = {}
         self.pair_interval = DEFAULT_PAIR_INTERVAL
         self.allow_list: set[str] | None = None
         self.unregistered_numbers: set[str] = {NOT_ON_WHATSAPP_NUMBER}
@@ -154,9 +199,15 @@ class GraphSandbox:
         header: str | None = None,
         category: str = "UTILITY",
         status: str = "APPROVED",
+        buttons: Iterable[str] = (),
     ) -> Template:
-        """Add (or replace) a template; placeholders are ``{{1}}`` or ``{{name}}``."""
-        template = Template(name, language, body, header, category, status)
+        """Add (or replace) a template; placeholders are ``{{1}}`` or ``{{name}}``.
+
+        ``buttons`` are the texts of its quick-reply buttons.
+        """
+        template = Template(
+            name, language, body, header, category, status, tuple(buttons)
+        )
         self.templates[name, language] = template
         return template
 
@@ -347,7 +398,8 @@ class GraphSandbox:
             raise GraphError(131030)
         if digits in {digits_of(phone) for phone in self.unregistered_numbers}:
             raise GraphError(131026)
-        if content.free_form and not self.window_open(digits):
+        outside_window = content.free_form and not self.window_open(digits)
+        if outside_window and self.window_mode == WINDOW_SYNC:
             raise GraphError(131047)
         now = self.monotonic()
         last = self._last_sent.get(digits)
@@ -377,9 +429,16 @@ class GraphSandbox:
             filename=content.filename,
             reply_to=content.reply_to,
             preview_url=content.preview_url,
+            buttons=content.buttons,
+            category=content.category,
             payload=content.payload,
         )
-        self.messages.append(message)
+        if outside_window:
+            self.failed_messages.append(message)
+            self._fail_later(message, GraphError(131047))
+        else:
+            self.messages.append(message)
+            self._deliver_statuses(message)
         return message
 
     def store_upload(self, filename: str, mime_type: str, data: bytes) -> UploadedMedia:
@@ -389,10 +448,293 @@ class GraphSandbox:
         self.uploads[media_id] = upload
         return upload
 
+    def clear_conversations(self) -> None:
+        """Forget sent, failed and inbound messages, their statuses and reads (not the windows)."""
+        self.messages.clear()
+        self.failed_messages.clear()
+        self.inbound.clear()
+        self.marked_read.clear()
+        self.statuses.clear()
+
     def messages_to(self, phone: str) -> list[ReceivedMessage]:
         """The accepted messages to ``phone``, oldest first."""
         digits = digits_of(phone)
         return [message for message in self.messages if message.wa_id == digits]
+
+    def mark_as_read(self, message_id: str) -> None:
+        """Record that the business marked an inbound message as read (blue ticks for the person)."""
+        self.marked_read.append(message_id)
+
+    # Statuses -----------------------------------------------------------------------------
+
+    def status_of(self, message_id: str) -> str | None:
+        """The latest status of a message sent by the business (``None``: unknown)."""
+        return self.statuses.get(message_id)
+
+    def read(self, message_id: str) -> ReceivedMessage:
+        """Let the recipient read a delivered message: its status becomes ``read`` (with a webhook).
+
+        Raises:
+            KeyError: No delivered message has that id.
+        """
+        message = next(
+            (item for item in self.messages if item.message_id == message_id), None
+        )
+        if message is None:
+            raise KeyError(message_id)
+        if self.statuses.get(message_id) != "read":
+            self.statuses[message_id] = "read"
+            self._queue_status(message, "read")
+        return message
+
+    def read_all(self, phone: str) -> list[ReceivedMessage]:
+        """Let ``phone`` read every message delivered to them; return those newly read."""
+        unread = [
+            message
+            for message in self.messages_to(phone)
+            if self.statuses.get(message.message_id) != "read"
+        ]
+        for message in unread:
+            self.read(message.message_id)
+        return unread
+
+    def _deliver_statuses(self, message: ReceivedMessage) -> None:
+        self.statuses[message.message_id] = "delivered"
+        steps = [("sent", self.sent_delay), ("delivered", self.delivered_delay)]
+        if self.out_of_order:
+            (first, first_delay), (second, second_delay) = steps
+            steps = [(second, first_delay), (first, second_delay)]
+        for status, delay in steps:
+            self._queue_status(message, status, delay=delay)
+
+    def _fail_later(self, message: ReceivedMessage, error: GraphError) -> None:
+        self.statuses[message.message_id] = "failed"
+        errors = [status_error(error.code, _WINDOW_ERROR_TITLE, error.details)]
+        self._queue_status(message, "failed", errors=errors, delay=self.sent_delay)
+
+    def _queue_status(
+        self,
+        message: ReceivedMessage,
+        status: str,
+        *,
+        errors: list[dict[str, object]] | None = None,
+        delay: float = 0.0,
+    ) -> None:
+        value = status_value(
+            message.message_id,
+            status,
+            message.wa_id,
+            self.clock.now() + timedelta(seconds=delay),
+            category=message.category,
+            errors=errors or (),
+        )
+        self.webhooks.queue(
+            message.phone_number_id,
+            "status",
+            f"{status} {message.message_id}",
+            self._envelope(message.phone_number_id, value),
+            delay=delay,
+        )
+
+    # Inbound: people writing to the business ----------------------------------------------
+
+    def receive_text(
+        self,
+        phone: str,
+        text: str,
+        *,
+        name: str | None = None,
+        phone_number_id: str = PHONE_NUMBER_ID,
+    ) -> InboundMessage:
+        """Let ``phone`` write ``text`` to the business: it opens their window and is posted."""
+        if not text.strip():
+            msg = "The text is empty"
+            raise ValueError(msg)
+        if len(text) > TEXT_MAX_LENGTH:
+            msg = f"The text is longer than {TEXT_MAX_LENGTH} characters"
+            raise ValueError(msg)
+        return self._receive(
+            phone,
+            "text",
+            {"text": {"body": text}},
+            name=name,
+            phone_number_id=phone_number_id,
+            text=text,
+        )
+
+    def tap(
+        self, message_id: str, button: str, *, name: str | None = None
+    ) -> InboundMessage:
+        """Let the recipient of a message with buttons tap one (matched by id or payload, then title).
+
+        A reply button arrives as ``interactive.button_reply``, a template quick reply as
+        ``button``, each with ``context.id`` naming the message.
+
+        Raises:
+            KeyError: No delivered message has that id.
+            ValueError: The message has no such button.
+        """
+        message = next(
+            (item for item in self.messages if item.message_id == message_id), None
+        )
+        if message is None:
+            raise KeyError(message_id)
+        chosen = _find_button(message.buttons, button)
+        if chosen is None:
+            msg = f"The message has no button {button!r}"
+            raise ValueError(msg)
+        if message.type == "template":
+            kind = "button"
+            fields: dict[str, object] = {
+                "button": {"payload": chosen.id, "text": chosen.title}
+            }
+        else:
+            kind = "interactive"
+            fields = {
+                "interactive": {
+                    "type": "button_reply",
+                    "button_reply": {"id": chosen.id, "title": chosen.title},
+                }
+            }
+        number = self.phone_numbers[message.phone_number_id]
+        fields["context"] = {
+            "from": digits_of(number.display_phone_number),
+            "id": message.message_id,
+        }
+        return self._receive(
+            message.wa_id,
+            kind,
+            fields,
+            name=name,
+            phone_number_id=message.phone_number_id,
+            text=chosen.title,
+            button_id=chosen.id,
+            context_id=message.message_id,
+        )
+
+    def receive_image(
+        self,
+        phone: str,
+        *,
+        media_id: str | None = None,
+        caption: str | None = None,
+        name: str | None = None,
+        phone_number_id: str = PHONE_NUMBER_ID,
+    ) -> InboundMessage:
+        """Let ``phone`` send a photo: an upload of the sandbox's (a tiny JPEG unless ``media_id``).
+
+        Raises:
+            KeyError: ``media_id`` names no upload.
+        """
+        if caption is not None and len(caption) > CAPTION_MAX_LENGTH:
+            msg = f"The caption is longer than {CAPTION_MAX_LENGTH} characters"
+            raise ValueError(msg)
+        upload = (
+            self.store_upload("photo.jpg", "image/jpeg", _SAMPLE_JPEG)
+            if media_id is None
+            else self.uploads[media_id]
+        )
+        image: dict[str, object] = {
+            "mime_type": upload.mime_type,
+            "sha256": upload.sha256,
+            "id": upload.media_id,
+        }
+        if caption:
+            image["caption"] = caption
+        return self._receive(
+            phone,
+            "image",
+            {"image": image},
+            name=name,
+            phone_number_id=phone_number_id,
+            text=caption,
+            media_id=upload.media_id,
+        )
+
+    def conversation(self, phone: str) -> list[ReceivedMessage | InboundMessage]:
+        """Everything between the business and ``phone``, both ways, oldest first."""
+        digits = digits_of(phone)
+        sent: list[ReceivedMessage | InboundMessage] = [
+            message
+            for message in (*self.messages, *self.failed_messages)
+            if message.wa_id == digits
+        ]
+        received = [message for message in self.inbound if message.wa_id == digits]
+        return sorted([*sent, *received], key=lambda message: message.at)
+
+    def correspondents(self) -> list[str]:
+        """The wa_ids the business exchanged messages with, most recent conversation first."""
+        latest: dict[str, datetime] = {}
+        everything: list[ReceivedMessage | InboundMessage] = [
+            *self.messages,
+            *self.failed_messages,
+            *self.inbound,
+        ]
+        for message in everything:
+            latest[message.wa_id] = max(
+                message.at, latest.get(message.wa_id, message.at)
+            )
+        return sorted(latest, key=lambda wa_id: latest[wa_id], reverse=True)
+
+    def _receive(
+        self,
+        phone: str,
+        kind: str,
+        fields: dict[str, object],
+        *,
+        name: str | None,
+        phone_number_id: str,
+        text: str | None = None,
+        button_id: str | None = None,
+        context_id: str | None = None,
+        media_id: str | None = None,
+    ) -> InboundMessage:
+        if phone_number_id not in self.phone_numbers:
+            msg = f"Unknown phone number id {phone_number_id!r}"
+            raise ValueError(msg)
+        digits = digits_of(phone)
+        if name and len(name) > _PROFILE_NAME_MAX_LENGTH:
+            msg = f"The name is longer than {_PROFILE_NAME_MAX_LENGTH} characters"
+            raise ValueError(msg)
+        if name:
+            self.profile_names[digits] = name
+        profile_name = self.profile_names.get(digits, DEFAULT_PROFILE_NAME)
+        now = self.clock.now()
+        message_id = self._message_id(digits)
+        message_object: dict[str, object] = {
+            "from": digits,
+            "id": message_id,
+            "timestamp": str(int(now.timestamp())),
+            "type": kind,
+            **fields,
+        }
+        inbound = InboundMessage(
+            message_id=message_id,
+            phone_number_id=phone_number_id,
+            wa_id=digits,
+            profile_name=profile_name,
+            type=kind,
+            at=now,
+            text=text,
+            button_id=button_id,
+            context_id=context_id,
+            media_id=media_id,
+            message=message_object,
+        )
+        self.inbound.append(inbound)
+        self.open_window(digits, now)
+        value = inbound_value(digits, profile_name, message_object)
+        self.webhooks.queue(
+            phone_number_id,
+            "message",
+            f"{kind} from {digits}",
+            self._envelope(phone_number_id, value),
+        )
+        return inbound
+
+    def _envelope(self, phone_number_id: str, value: dict[str, object]) -> bytes:
+        number = self.phone_numbers[phone_number_id]
+        return envelope(phone_number_id, digits_of(number.display_phone_number), value)
 
     # Tokens -------------------------------------------------------------------------------
 
@@ -484,6 +826,26 @@ class GraphSandbox:
     def _message_id(self, digits: str) -> str:
         raw = f"{digits}{next(self._ids):010d}{secrets.token_hex(8).upper()}".encode()
         return "wamid." + base64.b64encode(b"\x18\x0b" + raw).decode().rstrip("=")
+
+
+def check_window_mode(mode: str) -> str:
+    """Return ``mode`` if it is a window mode (``sync`` or ``async``).
+
+    Raises:
+        ValueError: It is not.
+    """
+    if mode not in WINDOW_MODES:
+        msg = f"Unknown window mode {mode!r}: one of {list(WINDOW_MODES)}"
+        raise ValueError(msg)
+    return mode
+
+
+def _find_button(buttons: Iterable[Button], wanted: str) -> Button | None:
+    candidates = tuple(buttons)
+    return next(
+        (button for button in candidates if button.id == wanted),
+        next((button for button in candidates if button.title == wanted), None),
+    )
 
 
 def _check_endpoint(endpoint: str) -> None:

@@ -18,6 +18,7 @@ class Template:
 
     ``body`` and ``header`` use ``{{1}}``-style positional or ``{{name}}``-style named placeholders.
     ``status`` may be changed to ``PAUSED`` or ``DISABLED`` (or anything else: not approved).
+    ``buttons`` are the texts of its quick-reply buttons, in order (index 0 first).
     """
 
     name: str
@@ -26,6 +27,7 @@ class Template:
     header: str | None = None
     category: str = "UTILITY"
     status: str = STATUS_APPROVED
+    buttons: tuple[str, ...] = ()
 
     @property
     def body_placeholders(self) -> tuple[str, ...]:
@@ -63,6 +65,7 @@ class Template:
             "parameter_format": "NAMED" if self.named else "POSITIONAL",
             "body_parameters": list(self.body_placeholders),
             "header_parameters": list(self.header_placeholders),
+            "buttons": list(self.buttons),
         }
 
 
@@ -74,6 +77,8 @@ ALERT_TEMPLATE: Final = "whoop_alert"
 """Approved utility template, ``en_US``, two positional body parameters: title and message."""
 NAMED_ALERT_TEMPLATE: Final = "whoop_alert_named"
 """The same with named parameters ``title`` and ``message``."""
+QUICK_REPLY_TEMPLATE: Final = "whoop_alert_quick_reply"
+"""The alert template with two quick-reply buttons, ``OK`` and ``Snooze``."""
 
 
 def default_templates() -> list[Template]:
@@ -88,5 +93,11 @@ def default_templates() -> list[Template]:
             name=NAMED_ALERT_TEMPLATE,
             language="en_US",
             body="WHOOP alert: {{title}}\n\n{{message}}\n\nSent by Home Assistant.",
+        ),
+        Template(
+            name=QUICK_REPLY_TEMPLATE,
+            language="en_US",
+            body="WHOOP alert: {{1}}\n\n{{2}}",
+            buttons=("OK", "Snooze"),
         ),
     ]

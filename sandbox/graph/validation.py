@@ -5,16 +5,26 @@ from dataclasses import dataclass, field, replace
 import re
 from typing import Final
 
-from .constants import CAPTION_MAX_LENGTH, TEMPLATE_BODY_MAX_LENGTH, TEXT_MAX_LENGTH
+from .constants import (
+    BUTTON_ID_MAX_LENGTH,
+    BUTTON_TITLE_MAX_LENGTH,
+    CAPTION_MAX_LENGTH,
+    INTERACTIVE_BODY_MAX_LENGTH,
+    MAX_REPLY_BUTTONS,
+    TEMPLATE_BODY_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+)
 from .errors import GraphError
-from .models import UploadedMedia
+from .models import Button, UploadedMedia
 from .recipients import recipient_digits
 from .templates import STATUS_APPROVED, STATUS_DISABLED, STATUS_PAUSED, Template
 
-# Types Meta knows; only the first four are emulated, the rest get 131051.
-_EMULATED_TYPES: Final = frozenset({"text", "template", "image", "document"})
+# Types Meta knows; only these are emulated, the rest get 131051.
+_EMULATED_TYPES: Final = frozenset(
+    {"text", "template", "interactive", "image", "document"}
+)
 _META_TYPES: Final = _EMULATED_TYPES | {
-    "audio", "video", "sticker", "location", "contacts", "interactive", "reaction",
+    "audio", "video", "sticker", "location", "contacts", "reaction",
 }  # fmt: skip
 _IMAGE_TYPES: Final = frozenset({"image/jpeg", "image/png"})
 # Meta: "Param text cannot have new-line/tab characters or more than 4 consecutive spaces".
@@ -45,6 +55,8 @@ class MessageContent:
     filename: str | None = None
     reply_to: str | None = None
     preview_url: bool = False
+    buttons: tuple[Button, ...] = ()
+    category: str = "service"
     payload: Mapping[str, object] = field(default_factory=dict)
 
     @property
@@ -100,6 +112,8 @@ def parse_message(
             return _text(base, body)
         case "template":
             return _template(base, body, templates)
+        case "interactive":
+            return _interactive(base, body)
         case _:
             return _media(base, body, uploads)
 
@@ -137,7 +151,7 @@ def _template(
             details="The parameters template['name'] and template['language']['code'] are required.",
         )
     template = _approved_template(templates, name, code)
-    supplied = _components(request.get("components", []))
+    supplied, payloads = _components(request.get("components", []))
     header = _parameters(
         template, "header", template.header_placeholders, supplied.get("header", [])
     )
@@ -160,6 +174,8 @@ def _template(
         body_parameters=tuple(body_values.values()),
         header_parameters=tuple(header.values()),
         parameter_names=tuple(body_values) if template.named else (),
+        buttons=_quick_replies(template, payloads),
+        category=template.category.lower(),
     )
 
 
@@ -185,13 +201,21 @@ def _approved_template(
     )
 
 
-def _components(value: object) -> dict[str, Sequence[object]]:
+def _components(
+    value: object,
+) -> tuple[dict[str, Sequence[object]], dict[int, str]]:
+    """Return the header and body parameters, and the quick-reply payloads by button index."""
     if not isinstance(value, list):
         raise GraphError(100, details="Param template['components'] must be an array.")
     parameters: dict[str, Sequence[object]] = {}
+    payloads: dict[int, str] = {}
     for item in value:
         component = _object(item, "Each template component must be an object.")
         kind = component.get("type")
+        if kind == "button":
+            index, payload = _quick_reply_payload(component)
+            payloads[index] = payload
+            continue
         if kind not in {"header", "body"}:
             raise GraphError(
                 100, details=f"The sandbox's templates have no {kind!r} component."
@@ -200,7 +224,127 @@ def _components(value: object) -> dict[str, Sequence[object]]:
         if not isinstance(values, list):
             raise GraphError(100, details=f"Param {kind} parameters must be an array.")
         parameters[str(kind)] = values
-    return parameters
+    return parameters, payloads
+
+
+def _quick_reply_payload(component: Mapping[str, object]) -> tuple[int, str]:
+    if component.get("sub_type") != "quick_reply":
+        raise GraphError(
+            100, details="The sandbox's template buttons are quick_reply buttons only."
+        )
+    index = component.get("index")
+    if isinstance(index, str) and index.isascii() and index.isdigit():
+        index = int(index)
+    if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+        raise GraphError(131009, details="Param button index must be 0, 1, 2...")
+    values = component.get("parameters")
+    parameter = values[0] if isinstance(values, list) and len(values) == 1 else None
+    payload = parameter.get("payload") if isinstance(parameter, Mapping) else None
+    if (
+        not isinstance(parameter, Mapping)
+        or parameter.get("type") != "payload"
+        or not isinstance(payload, str)
+        or not payload
+    ):
+        raise GraphError(
+            131008,
+            details="A quick_reply button takes one parameter of type payload.",
+        )
+    return index, payload
+
+
+def _quick_replies(
+    template: Template, payloads: Mapping[int, str]
+) -> tuple[Button, ...]:
+    """Return the template's quick replies; a tap returns the payload sent, else the button's text."""
+    for index in payloads:
+        if index >= len(template.buttons):
+            raise GraphError(
+                131009,
+                details=f"Template {template.name} has no quick-reply button at index {index}.",
+            )
+    return tuple(
+        Button(payloads.get(index, text), text)
+        for index, text in enumerate(template.buttons)
+    )
+
+
+def _interactive(base: MessageContent, body: Mapping[str, object]) -> MessageContent:
+    interactive = _object(
+        body.get("interactive"), "The parameter interactive is required.", code=131008
+    )
+    if interactive.get("type") != "button":
+        raise GraphError(
+            131051,
+            details="The sandbox emulates interactive messages of type button only.",
+        )
+    text_object = _object(
+        interactive.get("body"),
+        "The parameter interactive['body'] is required.",
+        code=131008,
+    )
+    text = text_object.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise GraphError(
+            131008, details="The parameter interactive['body']['text'] is required."
+        )
+    if len(text) > INTERACTIVE_BODY_MAX_LENGTH:
+        raise GraphError(
+            131009,
+            details=f"Param interactive['body']['text'] must be at most {INTERACTIVE_BODY_MAX_LENGTH} characters long.",
+        )
+    action = _object(
+        interactive.get("action"),
+        "The parameter interactive['action'] is required.",
+        code=131008,
+    )
+    buttons = _reply_buttons(action.get("buttons"))
+    return replace(base, text=text, buttons=buttons)
+
+
+def _reply_buttons(value: object) -> tuple[Button, ...]:
+    if not isinstance(value, list) or not value:
+        raise GraphError(
+            131008,
+            details="The parameter interactive['action']['buttons'] is required.",
+        )
+    if len(value) > MAX_REPLY_BUTTONS:
+        raise GraphError(
+            131009,
+            details=f"Param interactive['action']['buttons'] must have at most {MAX_REPLY_BUTTONS} buttons.",
+        )
+    buttons: list[Button] = []
+    for position, item in enumerate(value, start=1):
+        button = _object(item, f"Button {position} must be an object.")
+        reply = button.get("reply")
+        if button.get("type") != "reply" or not isinstance(reply, Mapping):
+            raise GraphError(
+                131009, details=f"Button {position} must be of type reply with a reply."
+            )
+        button_id, title = reply.get("id"), reply.get("title")
+        if (
+            not isinstance(button_id, str)
+            or not button_id
+            or not isinstance(title, str)
+            or not title.strip()
+        ):
+            raise GraphError(
+                131008, details=f"Button {position} needs a reply id and title."
+            )
+        if len(title) > BUTTON_TITLE_MAX_LENGTH:
+            raise GraphError(
+                131009,
+                details=f"Button title length invalid. Max length is {BUTTON_TITLE_MAX_LENGTH}.",
+            )
+        if len(button_id) > BUTTON_ID_MAX_LENGTH:
+            raise GraphError(
+                131009,
+                details=f"Button id length invalid. Max length is {BUTTON_ID_MAX_LENGTH}.",
+            )
+        if any(existing.id == button_id for existing in buttons):
+            raise GraphError(131009, details="Button ids must be unique.")
+        buttons.append(Button(button_id, title))
+    return tuple(buttons)
 
 
 def _parameters(

@@ -187,6 +187,7 @@ async def test_templates(
     assert {(t["name"], t["language"]) for t in listing["templates"]} == {
         ("whoop_alert", "en_US"),
         ("whoop_alert_named", "en_US"),
+        ("whoop_alert_quick_reply", "en_US"),
         ("whoop_sleep", "de"),
     }
     assert next(t for t in listing["templates"] if t["name"] == "whoop_alert")[
@@ -301,15 +302,28 @@ async def test_settings(
         },
     )
 
+    defaults = {
+        "window_mode": "sync",
+        "sent_delay": 0.0,
+        "delivered_delay": 0.0,
+        "out_of_order": False,
+        "retry_delay": 1.0,
+        "max_attempts": 5,
+        "duplicate": False,
+        "auto_deliver": True,
+        "delivery_interval": 0.05,
+    }
     assert before == {
         "pair_interval": 0.0,
         "allow_list": None,
         "unregistered_numbers": [graph.NOT_ON_WHATSAPP_NUMBER],
+        **defaults,
     }
     assert after == {
         "pair_interval": 2.5,
         "allow_list": ["+16505551234"],
         "unregistered_numbers": [],
+        **defaults,
     }
     with pytest.raises(WhatsAppRecipientNotAllowedError):
         await client.send_text(RECIPIENT, "Hi")

@@ -166,9 +166,9 @@ async def test_template_parameter_rule(
         (template_message([], components="body"), 100, "components'] must be an array"),
         (template_message([], components=["body"]), 100, "must be an object"),
         (
-            template_message([], components=[{"type": "button"}]),
+            template_message([], components=[{"type": "footer"}]),
             100,
-            "no 'button' component",
+            "no 'footer' component",
         ),
         (
             template_message([], components=[{"type": "body", "parameters": "x"}]),

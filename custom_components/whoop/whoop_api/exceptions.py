@@ -21,6 +21,13 @@ class WhoopAuthenticationError(WhoopError):
     """WHOOP rejected the access token (401) or the grant lacks a scope (403)."""
 
 
+class WhoopMembershipInactiveError(WhoopError):
+    """WHOOP answered 403 ``deactivated_user``: the member's membership is inactive.
+
+    The token is fine: refreshing it or signing in again changes nothing.
+    """
+
+
 class WhoopRateLimitError(WhoopError):
     """WHOOP answered 429: the app's request budget is spent for now.
 
