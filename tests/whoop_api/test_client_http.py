@@ -15,6 +15,7 @@ from custom_components.whoop.whoop_api import (
     WhoopClient,
     WhoopConnectionError,
     WhoopError,
+    WhoopMembershipInactiveError,
     WhoopNotFoundError,
     WhoopRateLimitError,
     WhoopResponseError,
@@ -492,3 +493,36 @@ async def test_daily_window_wait_ends_at_the_next_utc_midnight(
         await client.get_profile()
 
     assert caught.value.retry_after == retry_after
+
+
+async def test_an_overlong_cursor_is_not_followed(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+) -> None:
+    scripted_whoop.queue_page([examples.workout()], cursor="x" * 1025)
+
+    with pytest.raises(WhoopResponseError, match="next_token"):
+        await scripted_client.get_workouts()
+    assert len(scripted_whoop.requests) == 1
+
+
+@pytest.mark.parametrize(
+    "raw_body", [b"not json", b'["deactivated_user"]', b'{"error": "forbidden"}']
+)
+async def test_a_403_that_is_not_an_inactive_membership_is_an_authentication_error(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop, raw_body: bytes
+) -> None:
+    scripted_whoop.queue(raw_body=raw_body, status=403)
+
+    with pytest.raises(WhoopAuthenticationError) as caught:
+        await scripted_client.get_profile()
+    assert not isinstance(caught.value, WhoopMembershipInactiveError)
+
+
+async def test_a_403_deactivated_user_is_an_inactive_membership(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+) -> None:
+    scripted_whoop.queue({"error": "deactivated_user"}, status=403)
+
+    with pytest.raises(WhoopMembershipInactiveError) as caught:
+        await scripted_client.get_profile()
+    assert caught.value.status == 403

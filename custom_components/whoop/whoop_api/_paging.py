@@ -45,12 +45,12 @@ WORKOUT_COLLECTION: Collection[Workout] = Collection(
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryPage[RecordT]:
+class Page[RecordT]:
     """One page of a collection, newest first, and the cursor of the page after it."""
 
     records: tuple[RecordT, ...]
     next_token: str | None
-    """Pass it as ``next_token`` (same start and end) to resume after this page;
+    """The cursor of the next page;
     ``None`` on the last page."""
 
 
@@ -74,7 +74,7 @@ async def pages[RecordT](
     collection: Collection[RecordT],
     params: Mapping[str, str],
     max_pages: int,
-) -> AsyncGenerator[HistoryPage[RecordT]]:
+) -> AsyncGenerator[Page[RecordT]]:
     """Yield pages with their next cursor, each requested once the last is taken."""
     if max_pages < 1:
         msg = f"max_pages must be at least 1, not {max_pages}"
@@ -93,7 +93,7 @@ async def get_page[RecordT](
     transport: WhoopTransport,
     collection: Collection[RecordT],
     params: Mapping[str, str],
-) -> HistoryPage[RecordT]:
+) -> Page[RecordT]:
     """Request one page of ``collection``."""
     reader = FieldReader(await transport.get(collection.path, params), "page")
     raw_records = reader.value("records")
@@ -107,7 +107,7 @@ async def get_page[RecordT](
     if next_token is not None and len(next_token) > _MAX_NEXT_TOKEN_LENGTH:
         msg = f"page: field 'next_token' is longer than {_MAX_NEXT_TOKEN_LENGTH}"
         raise WhoopResponseError(msg)
-    return HistoryPage(records, next_token or None)
+    return Page(records, next_token or None)
 
 
 def _format_timestamp(when: datetime) -> str:

@@ -5,7 +5,6 @@ docstring of each "latest" helper states how many requests it costs, since WHOOP
 an app (all its members together) to 100 requests a minute and 10,000 a day.
 """
 
-from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
 
@@ -17,7 +16,6 @@ from ._paging import (
     SLEEP_COLLECTION,
     WORKOUT_COLLECTION,
     Collection,
-    HistoryPage,
     collection_params,
     get_page,
     pages,
@@ -33,13 +31,7 @@ from .const import (
 from .models import Cycle, Recovery, Sleep, Workout
 
 __all__ = [
-    "CYCLE_COLLECTION",
-    "RECOVERY_COLLECTION",
-    "SLEEP_COLLECTION",
-    "WORKOUT_COLLECTION",
     "Clock",
-    "Collection",
-    "HistoryPage",
     "TokenProvider",
     "WhoopClient",
 ]
@@ -136,32 +128,6 @@ class WhoopClient(RecordRequests):
     ) -> list[Workout]:
         """Return workouts."""
         return await self._collect(WORKOUT_COLLECTION, start, end, limit, max_pages)
-
-    async def iterate_history[RecordT](
-        self,
-        collection: Collection[RecordT],
-        *,
-        start: datetime,
-        end: datetime | None = None,
-        max_pages: int,
-        next_token: str | None = None,
-    ) -> AsyncGenerator[HistoryPage[RecordT]]:
-        """Yield every page of ``collection`` between ``start`` and ``end``, 25 a page.
-
-        Each page is requested only once the previous one has been taken, so a caller
-        may stop at any time; one request a page. To resume an interrupted import, pass
-        the ``next_token`` of the last page stored, with the same ``start`` and ``end``.
-        ``max_pages`` bounds the requests of this call; the last page's ``next_token``
-        says whether more remain.
-        """
-        params = collection_params(start, end, MAX_PAGE_LIMIT)
-        if next_token is not None:
-            params["nextToken"] = next_token
-        async with aclosing(
-            pages(self._transport, collection, params, max_pages)
-        ) as history:
-            async for page in history:
-                yield page
 
     # Latest records, as cheap as possible
 
