@@ -66,7 +66,7 @@ def _build_runtime_data(
         strain=strain,
         recovery=recovery,
         sleep=sleep,
-        workout=WorkoutCoordinator(hass, entry, client, tokens)
+        workout=WorkoutCoordinator(hass, entry, client, tokens, strain=strain)
         if DataFamily.WORKOUT in families
         else None,
         body=BodyCoordinator(hass, entry, client, tokens)
@@ -91,10 +91,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> boo
     await asyncio.gather(
         *(c.async_config_entry_first_refresh() for c in runtime_data.coordinators)
     )
-    # A new cycle wakes the morning families; the cycle known now is no news.
+    # A new cycle wakes the morning families, the end of a rest looks for a nap, the end of an
+    # exertion for a workout; what the cycle shows now is no news.
     for morning in (runtime_data.recovery, runtime_data.sleep):
         if morning is not None:
             entry.async_on_unload(morning.async_follow_strain())
+    if runtime_data.sleep is not None:
+        entry.async_on_unload(runtime_data.sleep.async_follow_naps())
+    if runtime_data.workout is not None:
+        entry.async_on_unload(runtime_data.workout.async_follow_strain())
     if isinstance(implementation, WhoopOAuth2Implementation):
         async_register_webhook(hass, entry, implementation.client_secret)
     entry.runtime_data = runtime_data
