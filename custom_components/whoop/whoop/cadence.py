@@ -29,6 +29,10 @@ from ..whoop_api import Cycle, Recovery, ScoreState, Sleep, Workout
 # Strain while awake: a workout's first tenth of strain shows within 3 minutes. DataUpdateCoordinator
 # fires up to half a second after the interval.
 ACTIVE_INTERVAL = timedelta(minutes=2, seconds=57)
+# WHOOP's strain scale is logarithmic: once the day's strain is past this, the first tenth of a
+# new effort takes half a minute or more, and polls may be that much further apart.
+LOW_STRAIN = 1.2
+AWAKE_INTERVAL = timedelta(minutes=3, seconds=25)
 # Strain standing still in the day (a nap, or the strap off for a while).
 NAP_INTERVAL = timedelta(minutes=10)
 # Strain standing still for an hour: the night (outside the wake window).
@@ -38,10 +42,13 @@ REST_IS_NIGHT_AFTER = timedelta(hours=1)
 NOT_WORN_AFTER = timedelta(hours=18)
 NOT_WORN_INTERVAL = timedelta(minutes=30)
 
-# Wake window: around the member's recent wake times (cycle creation), per kind of day.
+# Wake window: around the member's recent wake times (cycle creation), per kind of day. Inside
+# it, the new cycle is seen within 5 minutes: WHOOP scores the night 3 minutes or more after
+# creating it, so the recovery still shows within 2 minutes of its scoring.
 WAKE_HISTORY = timedelta(days=28)
-WAKE_EARLY_MARGIN = timedelta(minutes=45)
-WAKE_LATE_MARGIN = timedelta(minutes=45)
+WAKE_EARLY_MARGIN = timedelta(minutes=30)
+WAKE_LATE_MARGIN = timedelta(minutes=15)
+WAKE_WINDOW_INTERVAL = timedelta(minutes=4, seconds=55)
 MIN_WAKES_OF_A_KIND = 3
 MIN_WAKES = 3
 # Without enough history, a rest this long is taken to be a night nearly over.
@@ -306,6 +313,10 @@ class ActivityWatch:
 
 def strain_interval(watch: ActivityWatch, now: datetime) -> timedelta:
     """Return how soon to poll today's cycle again."""
+    if watch.activity is Activity.AWAKE and (
+        watch.last is not None and watch.last.strain >= LOW_STRAIN
+    ):
+        return AWAKE_INTERVAL
     if watch.activity is not Activity.RESTING:
         return ACTIVE_INTERVAL
     rest = watch.resting_for(now)
@@ -314,9 +325,9 @@ def strain_interval(watch: ActivityWatch, now: datetime) -> timedelta:
     window = watch.wake_window
     if window.is_learned(now):
         if window.contains(now, watch.zone):
-            return ACTIVE_INTERVAL
+            return WAKE_WINDOW_INTERVAL
     elif rest >= UNLEARNED_NIGHT_NEARLY_OVER:
-        return ACTIVE_INTERVAL
+        return WAKE_WINDOW_INTERVAL
     if rest < REST_IS_NIGHT_AFTER:
         return NAP_INTERVAL
     return NIGHT_INTERVAL

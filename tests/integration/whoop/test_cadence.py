@@ -18,13 +18,14 @@ import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.whoop.whoop.cadence import (
-    ACTIVE_INTERVAL,
+    AWAKE_INTERVAL,
     MISSED_INTERVAL,
     NIGHT_INTERVAL,
     NOT_WORN_INTERVAL,
     SETTLED_INTERVAL,
     UNFOLLOWED_AWAITING_INTERVAL,
     UNFOLLOWED_SETTLED_INTERVAL,
+    WAKE_WINDOW_INTERVAL,
     Activity,
     ActivityWatch,
     WakeWindow,
@@ -167,11 +168,11 @@ async def test_the_night_is_polled_slowly_and_the_wake_window_closely(
         sandbox, CYCLES, onset + timedelta(hours=1), onset + timedelta(hours=4)
     )
     assert len(deep_night) <= 3 * timedelta(hours=1) / NIGHT_INTERVAL + 1
-    # Around the usual wake time: the new cycle is seen within 3 minutes of WHOOP creating it.
+    # Around the usual wake time: the new cycle is seen within 5 minutes of WHOOP creating it.
     seen = min(
         _times(sandbox, CYCLES, plan.night.detected_at, wake + timedelta(hours=1))
     )
-    assert seen - plan.night.detected_at <= ACTIVE_INTERVAL + STEP
+    assert seen - plan.night.detected_at <= WAKE_WINDOW_INTERVAL + STEP
     # And the recovery within 2 minutes of its scoring.
     assert shown_at - plan.night.scored_at <= timedelta(minutes=2) + STEP
 
@@ -202,9 +203,9 @@ async def test_a_workout_is_looked_for_when_strain_stops_climbing(
         sandbox, WORKOUTS, workout.start - timedelta(minutes=55), workout.end
     )
     assert len(_times(sandbox, WORKOUTS, workout.end, shown_at + STEP)) <= 8
-    # Strain was followed every 3 minutes while John was up and about.
+    # Strain was followed every 3 to 3.5 minutes while John was up and about.
     strain_polls = _times(sandbox, CYCLES, workout.start, workout.end)
-    assert max(b - a for a, b in pairwise(strain_polls)) <= (ACTIVE_INTERVAL + STEP)
+    assert max(b - a for a, b in pairwise(strain_polls)) <= AWAKE_INTERVAL + STEP
 
 
 async def test_a_nap_is_looked_for_when_strain_moves_again(
@@ -325,8 +326,8 @@ def test_the_wake_window_is_each_members_own_and_may_cross_midnight() -> None:
     window.learn(_mornings(date(2026, 11, 2), 10, "23:50", "+09:00"))
     zone = cycle_zone(_mornings(date(2026, 11, 2), 1, "23:50", "+09:00")[0])
     at = datetime(2026, 11, 13, tzinfo=zone)
-    assert window.contains(at.replace(hour=0, minute=20), zone)  # after midnight
-    assert window.contains(at.replace(hour=23, minute=20), zone)  # before it
+    assert window.contains(at.replace(hour=0, minute=2), zone)  # after midnight
+    assert window.contains(at.replace(hour=23, minute=25), zone)  # before it
     assert not window.contains(at.replace(hour=6, minute=30), zone)
 
 
