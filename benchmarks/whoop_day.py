@@ -12,6 +12,7 @@ hour, naps, scoring delays, nights without the strap. Run by ``script/bench``.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import math
 import sys
@@ -54,7 +55,7 @@ def _wall_seconds() -> float:
 
 async def _set_up_reference(
     hass: HomeAssistant, whoop_entry: EntryFactory
-) -> ReferenceClient:
+) -> tuple[ReferenceClient, Callable[[], None]]:
     """Add one entry per member (never set up: only their OAuth sessions are used); start polling."""
     entries = {}
     for member in HOUSEHOLD:
@@ -63,8 +64,7 @@ async def _set_up_reference(
         )
         entry.add_to_hass(hass)
         entries[member.user_id] = entry
-    client, _stop = await ReferenceClient.async_start(hass, entries, whoop_base_url())
-    return client
+    return await ReferenceClient.async_start(hass, entries, whoop_base_url())
 
 
 async def _set_up_household(hass: HomeAssistant, whoop_entry: EntryFactory) -> None:
@@ -125,8 +125,9 @@ async def test_whoop_household_days(
     clock.move_to(SIMULATION_START)
     sandbox.clock.follow(dt_util.utcnow)
     reference = None
+    stop_reference: Callable[[], None] = lambda: None  # noqa: E731 - a no-op
     if mode == REFERENCE:
-        reference = await _set_up_reference(hass, whoop_entry)
+        reference, stop_reference = await _set_up_reference(hass, whoop_entry)
     else:
         await _set_up_household(hass, whoop_entry)
 
@@ -147,7 +148,9 @@ async def test_whoop_household_days(
     await clock.run_until(window_end, observers)
     while watch.visibility.waiting and clock.now < tail_end:
         await clock.run_until(min(clock.now + TAIL_CHUNK, tail_end), observers)
-    _fail_unless_healthy(hass)
+    stop_reference()
+    if reference is None:
+        _fail_unless_healthy(hass)
     if missed := served_sandbox.ledger.disagreement(
         sandbox.whoop.requests, window_start, window_end
     ):

@@ -63,6 +63,9 @@ EXERTION_STRAIN_PER_MINUTE = 0.025
 EXERTION_ENERGY_FACTOR = 2.5
 # Energy within this factor of the resting rate, with strain standing still: asleep.
 RESTING_ENERGY_FACTOR = 1.15
+# On a plateau after a workout (strain still, the member awake), energy slowing down by this
+# factor means sleep.
+PLATEAU_ENDS_FACTOR = 1.3
 # Shorter polls say too little about a rate.
 MIN_RATE_SPAN = timedelta(seconds=30)
 STILL_STRAIN = 1e-6
@@ -221,6 +224,7 @@ class ActivityWatch:
     rest_ended_at: datetime | None = None
     new_cycle_at: datetime | None = None
     plateau: bool = False
+    plateau_rate: float | None = None
     zone: timezone = UTC
 
     def observe(self, cycle: Cycle | None, now: datetime) -> Activity:
@@ -255,10 +259,17 @@ class ActivityWatch:
         previous = self.activity
         still = abs(strain_rate) < STILL_STRAIN
         resting = self._learn_resting(energy_rate, previous, still=still)
-        if resting is not None:
-            at_rest = still and energy_rate <= resting * RESTING_ENERGY_FACTOR
+        if not still:
+            at_rest = False
+        elif energy_rate <= 0:
+            # Nothing accrues at all: the cycle's books are closed for the night.
+            at_rest = True
+        elif resting is not None:
+            at_rest = energy_rate <= resting * RESTING_ENERGY_FACTOR
         else:
-            at_rest = still and not self.plateau
+            at_rest = not self.plateau
+        if at_rest:
+            self.plateau = False
         if at_rest:
             activity = Activity.RESTING
         elif strain_rate >= EXERTION_STRAIN_PER_MINUTE or (
@@ -281,6 +292,13 @@ class ActivityWatch:
         elif previous is Activity.EXERTING:
             # Day strain may stand still for a while after a hard workout, the member awake.
             self.plateau = True
+            self.plateau_rate = energy_rate
+        elif self.plateau and self.plateau_rate is not None:
+            if energy_rate * PLATEAU_ENDS_FACTOR < self.plateau_rate:
+                # Energy slowed down well below its pace after the workout: asleep now.
+                self.plateau = False
+            else:
+                self.plateau_rate = min(self.plateau_rate, energy_rate)
         if (
             still
             and not self.plateau

@@ -406,3 +406,24 @@ def test_without_strain_the_morning_record_is_awaited_by_its_age() -> None:
     assert (
         morning_interval(recovery, cycle, at + timedelta(hours=2)) == SETTLED_INTERVAL
     )
+
+
+def test_strain_resting_after_a_workout_is_awake_until_energy_slows() -> None:
+    """After a hard workout day strain may stand still for hours while the member is up."""
+    start = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    step = timedelta(minutes=3)
+    watch = _watch_through(
+        [
+            (start, _cycle(1, start, "Z", strain=6.0, kilojoule=4000)),
+            (start + step, _cycle(1, start, "Z", strain=6.6, kilojoule=4060)),
+            (start + 2 * step, _cycle(1, start, "Z", strain=6.6, kilojoule=4080)),
+        ]
+    )
+    assert watch.activity is Activity.AWAKE  # strain still, energy at the awake pace
+    assert strain_interval(watch, start + 2 * step) == AWAKE_INTERVAL
+    # Hours later energy grows at a third of that pace (2 kJ a minute): asleep.
+    later = start + 2 * step + timedelta(hours=6)
+    watch.observe(_cycle(1, start, "Z", strain=6.6, kilojoule=4800), later)
+    watch.observe(_cycle(1, start, "Z", strain=6.6, kilojoule=4806), later + step)
+    assert watch.activity is Activity.RESTING
+    assert strain_interval(watch, later + step) > AWAKE_INTERVAL
