@@ -2,8 +2,9 @@
 
 WHOOP allows 10,000 requests a day per developer app, shared by a household, so nothing is polled
 often for nothing. Today's cycle (one request) is the lookout: its strain and energy tell whether
-the member sleeps (strain stands still, energy grows at the resting rate), is up and about, or
-works out (strain or energy climbs fast), and a new cycle tells the member just woke up. From that:
+the member sleeps (strain stands still), is up and about, or works out (strain climbs fast; after
+a hard workout strain may stand still while energy keeps its awake pace), and a new cycle tells
+the member just woke up. From that:
 
 - strain: every ~3 minutes while the member is awake; slower while asleep or napping, except in
   the member's usual wake window, learned from the times of their recent cycles (no fixed hour:
@@ -34,10 +35,13 @@ ACTIVE_INTERVAL = timedelta(minutes=2, seconds=57)
 LOW_STRAIN = 1.2
 AWAKE_INTERVAL = timedelta(minutes=3, seconds=25)
 # Strain standing still in the day (a nap, or the strap off for a while).
-NAP_INTERVAL = timedelta(minutes=10)
+NAP_INTERVAL = timedelta(minutes=6)
 # Strain standing still for an hour: the night (outside the wake window).
 NIGHT_INTERVAL = timedelta(minutes=30)
 REST_IS_NIGHT_AFTER = timedelta(hours=1)
+# A rest starting this soon after waking is a nap, taken at the nap pace for up to 2 hours.
+NAP_STARTS_WITHIN = timedelta(hours=12)
+LONGEST_NAP = timedelta(hours=2)
 # Nothing moved for this long: the strap is not worn; the wake window is no reason to hurry.
 NOT_WORN_AFTER = timedelta(hours=18)
 NOT_WORN_INTERVAL = timedelta(minutes=30)
@@ -47,7 +51,9 @@ NOT_WORN_INTERVAL = timedelta(minutes=30)
 # creating it, so the recovery still shows within 2 minutes of its scoring.
 WAKE_HISTORY = timedelta(days=28)
 WAKE_EARLY_MARGIN = timedelta(minutes=30)
-WAKE_LATE_MARGIN = timedelta(minutes=15)
+# Late in the window costs nothing on a usual day (once up, strain moves and is polled anyway),
+# and a late morning is then still caught.
+WAKE_LATE_MARGIN = timedelta(hours=3)
 WAKE_WINDOW_INTERVAL = timedelta(minutes=4, seconds=55)
 MIN_WAKES_OF_A_KIND = 3
 MIN_WAKES = 3
@@ -59,13 +65,10 @@ MINUTES_PER_DAY = 24 * 60
 
 # A change of 0.1 strain within a fraction of a minute: strain this steep means a workout.
 EXERTION_STRAIN_PER_MINUTE = 0.025
-# Energy this many times the resting rate (learned asleep) means a workout too.
-EXERTION_ENERGY_FACTOR = 2.5
-# Energy within this factor of the resting rate, with strain standing still: asleep.
-RESTING_ENERGY_FACTOR = 1.15
 # On a plateau after a workout (strain still, the member awake), energy slowing down by this
 # factor means sleep.
 PLATEAU_ENDS_FACTOR = 1.3
+PLATEAU_STEADY_FACTOR = 1.1
 # Shorter polls say too little about a rate.
 MIN_RATE_SPAN = timedelta(seconds=30)
 STILL_STRAIN = 1e-6
@@ -78,7 +81,7 @@ DETECTION_INTERVAL = timedelta(minutes=4, seconds=55)
 WORKOUT_SCORED_WITHIN = timedelta(minutes=30)
 NAP_SCORED_WITHIN = timedelta(minutes=30)
 # Strain shows an end this long after it at most (a poll interval while resting, and some).
-NOTICED_WITHIN = timedelta(minutes=15)
+NOTICED_WITHIN = timedelta(minutes=45)
 # WHOOP scores the night minutes after creating the cycle; then less often, up to 3 hours (strap
 # not worn that night: no recovery will come).
 NEW_CYCLE_SCORED_WITHIN = timedelta(minutes=25)
@@ -219,19 +222,23 @@ class ActivityWatch:
     activity: Activity = Activity.UNKNOWN
     last: CycleSample | None = None
     still_since: datetime | None = None
-    resting_rate: float | None = None
     exertion_ended_at: datetime | None = None
     rest_ended_at: datetime | None = None
     new_cycle_at: datetime | None = None
     plateau: bool = False
     plateau_rate: float | None = None
+    rest_rate: float | None = None
+    """The slowest energy pace of the current rest (the last interval's pace otherwise)."""
     zone: timezone = UTC
+    woke_at: datetime | None = None
+    """When WHOOP created the current cycle (the member woke up)."""
 
     def observe(self, cycle: Cycle | None, now: datetime) -> Activity:
         """Take in the current cycle as polled at ``now``; return the activity it shows."""
         if cycle is None or cycle.score is None:
             return self.activity
         self.zone = cycle_zone(cycle)
+        self.woke_at = cycle.created_at
         sample = CycleSample(now, cycle.id, cycle.score.strain, cycle.score.kilojoule)
         last, self.last = self.last, sample
         if last is None:
@@ -258,56 +265,53 @@ class ActivityWatch:
     ) -> Activity:
         previous = self.activity
         still = abs(strain_rate) < STILL_STRAIN
-        resting = self._learn_resting(energy_rate, previous, still=still)
-        if not still:
-            at_rest = False
-        elif energy_rate <= 0:
-            # Nothing accrues at all: the cycle's books are closed for the night.
-            at_rest = True
-        elif resting is not None:
-            at_rest = energy_rate <= resting * RESTING_ENERGY_FACTOR
-        else:
-            at_rest = not self.plateau
-        if at_rest:
-            self.plateau = False
-        if at_rest:
+        self._follow_plateau(energy_rate, previous, still=still)
+        self.rest_rate = (
+            min(self.rest_rate, energy_rate)
+            if previous is Activity.RESTING and self.rest_rate is not None
+            else energy_rate
+        )
+        # Strain standing still is rest (asleep, a nap, the strap off), unless it rests at a
+        # workout's level while energy keeps its awake pace (see _follow_plateau).
+        if still and (energy_rate <= 0 or not self.plateau):
             activity = Activity.RESTING
-        elif strain_rate >= EXERTION_STRAIN_PER_MINUTE or (
-            resting is not None
-            and resting > 0
-            and energy_rate >= resting * EXERTION_ENERGY_FACTOR
-        ):
+        elif strain_rate >= EXERTION_STRAIN_PER_MINUTE:
             activity = Activity.EXERTING
         else:
             activity = Activity.AWAKE
         self._note_transition(previous, activity, since, now)
         return activity
 
-    def _learn_resting(
+    def _follow_plateau(
         self, energy_rate: float, previous: Activity, *, still: bool
-    ) -> float | None:
-        """Update the plateau flag and the resting energy rate; return the latter."""
+    ) -> None:
+        """Tell a plateau after a workout (member awake) from rest, by the energy's pace."""
         if not still:
             self.plateau = False
+        elif (
+            previous is Activity.RESTING
+            and self.rest_rate is not None
+            and self.rest_rate > 0
+            and energy_rate > self.rest_rate * PLATEAU_ENDS_FACTOR
+        ):
+            # Up again (energy back to its awake pace) while strain still rests at the level
+            # a workout left it: the end of a nap.
+            self.plateau = True
+            self.plateau_rate = energy_rate
         elif previous is Activity.EXERTING:
             # Day strain may stand still for a while after a hard workout, the member awake.
+            # The first still interval still holds the workout's end: its pace is no measure.
             self.plateau = True
+            self.plateau_rate = None
+        elif self.plateau and self.plateau_rate is None:
             self.plateau_rate = energy_rate
         elif self.plateau and self.plateau_rate is not None:
             if energy_rate * PLATEAU_ENDS_FACTOR < self.plateau_rate:
-                # Energy slowed down well below its pace after the workout: asleep now.
+                # Energy slowed down well below its awake pace: asleep now.
                 self.plateau = False
-            else:
-                self.plateau_rate = min(self.plateau_rate, energy_rate)
-        if (
-            still
-            and not self.plateau
-            and energy_rate > 0
-            and (self.resting_rate is None or energy_rate < self.resting_rate)
-        ):
-            # The lowest energy rate seen while strain stands still is the resting one.
-            self.resting_rate = energy_rate
-        return self.resting_rate
+            elif energy_rate * PLATEAU_STEADY_FACTOR >= self.plateau_rate:
+                # Still the awake pace (an interval half asleep is left out).
+                self.plateau_rate = energy_rate
 
     def _note_transition(
         self, previous: Activity, activity: Activity, since: datetime, now: datetime
@@ -346,7 +350,11 @@ def strain_interval(watch: ActivityWatch, now: datetime) -> timedelta:
             return WAKE_WINDOW_INTERVAL
     elif rest >= UNLEARNED_NIGHT_NEARLY_OVER:
         return WAKE_WINDOW_INTERVAL
-    if rest < REST_IS_NIGHT_AFTER:
+    if rest < REST_IS_NIGHT_AFTER or (
+        rest < LONGEST_NAP
+        and watch.woke_at is not None
+        and now - rest - watch.woke_at < NAP_STARTS_WITHIN
+    ):
         return NAP_INTERVAL
     return NIGHT_INTERVAL
 

@@ -177,14 +177,23 @@ async def test_the_night_is_polled_slowly_and_the_wake_window_closely(
     assert shown_at - plan.night.scored_at <= timedelta(minutes=2) + STEP
 
 
+@pytest.mark.parametrize(
+    "day",
+    [
+        date(2026, 11, 2),  # yoga 13:30-14:14Z
+        date(2026, 11, 3),  # walking 18:24-18:52Z
+        date(2026, 11, 4),  # cycling 15:28-16:28Z
+    ],
+)
 async def test_a_workout_is_looked_for_when_strain_stops_climbing(
     hass: HomeAssistant,
     sandbox: Sandbox,
     set_up_entry: SetUpEntry,
     freezer: FrozenDateTimeFactory,
+    day: date,
 ) -> None:
-    """John cycles 15:28-16:28Z on 2026-11-04; nothing else tells the integration."""
-    (workout,) = sandbox.whoop.plan(JOHN.user_id, date(2026, 11, 4)).workouts
+    """John's workouts: nothing but his strain tells the integration."""
+    (workout,) = sandbox.whoop.plan(JOHN.user_id, day).workouts
     await _start(
         hass, sandbox, set_up_entry, freezer, JOHN, workout.start - timedelta(hours=1)
     )
@@ -314,10 +323,10 @@ def test_the_wake_window_follows_the_local_clock_across_a_daylight_saving_change
     winter, summer = timezone(timedelta(hours=-5)), timezone(timedelta(hours=-4))
     monday = datetime(2026, 3, 9, tzinfo=UTC)
     assert window.contains(monday.replace(hour=11, minute=30), winter)
-    assert not window.contains(monday.replace(hour=10, minute=0), winter)
+    assert not window.contains(monday.replace(hour=10, minute=45), winter)
     # After the change the habit keeps its local hour, so the window moves an hour in UTC.
     assert window.contains(monday.replace(hour=10, minute=30), summer)
-    assert not window.contains(monday.replace(hour=12, minute=45), summer)
+    assert not window.contains(monday.replace(hour=9, minute=45), summer)
 
 
 def test_the_wake_window_is_each_members_own_and_may_cross_midnight() -> None:
@@ -349,9 +358,9 @@ def test_weekends_learn_their_own_window() -> None:
         datetime(2026, 11, 16, tzinfo=UTC),
     )
     assert window.contains(saturday.replace(hour=9), UTC)
-    assert not window.contains(saturday.replace(hour=6, minute=30), UTC)
+    assert not window.contains(saturday.replace(hour=7), UTC)
     assert window.contains(monday.replace(hour=6, minute=30), UTC)
-    assert not window.contains(monday.replace(hour=9), UTC)
+    assert not window.contains(monday.replace(hour=5, minute=30), UTC)
 
 
 def _watch_through(samples: list[tuple[datetime, Cycle]]) -> ActivityWatch:
@@ -361,7 +370,7 @@ def _watch_through(samples: list[tuple[datetime, Cycle]]) -> ActivityWatch:
     return watch
 
 
-def test_a_jump_in_strain_or_energy_is_an_exertion_and_its_end_is_noted() -> None:
+def test_a_jump_in_strain_is_an_exertion_and_its_end_is_noted() -> None:
     start = datetime(2026, 11, 20, 15, tzinfo=UTC)
     minutes = [start + timedelta(minutes=3 * index) for index in range(6)]
     watch = _watch_through(
@@ -417,13 +426,33 @@ def test_strain_resting_after_a_workout_is_awake_until_energy_slows() -> None:
             (start, _cycle(1, start, "Z", strain=6.0, kilojoule=4000)),
             (start + step, _cycle(1, start, "Z", strain=6.6, kilojoule=4060)),
             (start + 2 * step, _cycle(1, start, "Z", strain=6.6, kilojoule=4080)),
+            (start + 3 * step, _cycle(1, start, "Z", strain=6.6, kilojoule=4100)),
         ]
     )
     assert watch.activity is Activity.AWAKE  # strain still, energy at the awake pace
-    assert strain_interval(watch, start + 2 * step) == AWAKE_INTERVAL
+    assert strain_interval(watch, start + 3 * step) == AWAKE_INTERVAL
     # Hours later energy grows at a third of that pace (2 kJ a minute): asleep.
-    later = start + 2 * step + timedelta(hours=6)
+    later = start + 3 * step + timedelta(hours=6)
     watch.observe(_cycle(1, start, "Z", strain=6.6, kilojoule=4800), later)
     watch.observe(_cycle(1, start, "Z", strain=6.6, kilojoule=4806), later + step)
     assert watch.activity is Activity.RESTING
     assert strain_interval(watch, later + step) > AWAKE_INTERVAL
+
+
+def test_the_end_of_a_nap_shows_in_energy_when_strain_stands_still() -> None:
+    """A nap after a hard workout: strain stands still throughout, energy slows then recovers."""
+    start = datetime(2026, 11, 20, 15, tzinfo=UTC)
+    step = timedelta(minutes=3)
+    samples = [(6.0, 4000), (6.6, 4060), (6.6, 4084), (6.6, 4108), (6.6, 4124)]
+    watch = _watch_through(
+        [
+            (start + index * step, _cycle(1, start, "Z", strain=strain, kilojoule=kj))
+            for index, (strain, kj) in enumerate(samples)
+        ]
+    )
+    assert watch.activity is Activity.RESTING  # energy slowed from 8 to 5.3 kJ a minute
+    assert watch.rest_ended_at is None
+    up = start + len(samples) * step
+    watch.observe(_cycle(1, start, "Z", strain=6.6, kilojoule=4148), up)
+    assert watch.activity is Activity.AWAKE
+    assert watch.rest_ended_at == up
