@@ -38,7 +38,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Revoke a deleted account's access at WHOOP, delete its cloudhook; a sender needs nothing."""
-    if not is_whatsapp_sender(entry):
-        await whoop_removal.async_revoke_access(hass, entry)
-        await cloudhook.async_delete_cloudhook(hass, entry)
+    """Revoke a deleted account's access, delete its cloudhook; forget a deleted sender's state."""
+    if is_whatsapp_sender(entry):
+        await whatsapp_setup.async_remove_entry(hass, entry)
+        return
+    await whoop_removal.async_revoke_access(hass, entry)
+    await cloudhook.async_delete_cloudhook(hass, entry)

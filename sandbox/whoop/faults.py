@@ -61,6 +61,7 @@ class FaultKind(StrEnum):
 
 
 TOKEN_PATH: Final = "/oauth/oauth2/token"  # noqa: S105 - a URL path, not a secret
+DATA_PATH: Final = "/developer/"
 
 
 @dataclass(slots=True)
@@ -78,6 +79,9 @@ class Fault:
         if self.kind is FaultKind.TOKEN_SERVER_ERROR and not path.startswith(
             TOKEN_PATH
         ):
+            return False
+        # WHOOP answers deactivated_user on data calls; its token endpoint knows no such error.
+        if self.kind is FaultKind.DEACTIVATED_USER and not path.startswith(DATA_PATH):
             return False
         return path.startswith(self.path)
 
@@ -156,6 +160,10 @@ def _check_params(kind: FaultKind, params: Mapping[str, object]) -> None:
         ):
             msg = f"{name} must be a number of seconds from 0 to {cap:g}"
             raise ValueError(msg)
+    status = params.get("status")
+    if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
+        msg = "status must be an HTTP status from 100 to 599"
+        raise ValueError(msg)
     reset_seconds = params.get("reset_seconds")
     if reset_seconds is not None and (
         not isinstance(reset_seconds, int) or not 0 <= reset_seconds <= 86_400

@@ -173,7 +173,12 @@ class TokenStore:
             grant.refresh_token = secrets.token_urlsafe(32)
             self._refresh[grant.refresh_token] = grant.grant_id
             response["refresh_token"] = grant.refresh_token
-        response["scope"] = format_scopes(grant.scopes)
+        # An answer without a refresh token does not claim the offline scope.
+        response["scope"] = format_scopes(
+            grant.scopes
+            if "refresh_token" in response
+            else grant.scopes - {SCOPE_OFFLINE}
+        )
         response["token_type"] = "bearer"  # noqa: S105 - the token type, not a secret
         return response
 

@@ -235,6 +235,8 @@ async def test_refresh_without_scope_offline_loses_the_sign_in(
     assert "without scope=offline" in caplog.text
     body = await refreshed.json()
     assert "refresh_token" not in body
+    assert "offline" not in body["scope"].split()
+    assert "read:cycles" in body["scope"].split()
     assert (
         await get_status(
             http, sandbox.url + "/developer/v2/cycle", body["access_token"]

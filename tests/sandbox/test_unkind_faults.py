@@ -146,6 +146,8 @@ async def test_hang_is_bounded_by_the_sandbox(
         ("rate_limit", {"reset_seconds": 10**9}, "reset_seconds"),
         ("out_of_range", {"value": "purple"}, "value"),
         ("out_of_range", {"fields": "strain"}, "fields"),
+        ("server_error", {"status": 99}, "status"),
+        ("token_server_error", {"status": "500"}, "status"),
     ],
 )
 def test_fault_parameters_are_bounded(
@@ -232,6 +234,14 @@ async def test_deactivated_user_fault(
         assert answer.status == 403
         assert (await answer.json())["error"] == "deactivated_user"
     assert await status_of(http, sandbox, RECOVERY, john_token) == 200
+    # Without a path it still spares the token endpoint, which knows no such error.
+    tokens = sandbox.whoop.issue_tokens(JOHN_ID)
+    sandbox.whoop.faults.add("deactivated_user")
+    async with http.post(
+        sandbox.url + TOKEN, data=refresh_form(str(tokens["refresh_token"]))
+    ) as response:
+        assert response.status == 200
+    assert await status_of(http, sandbox, CYCLES, john_token) == 403
 
 
 async def raw_body(

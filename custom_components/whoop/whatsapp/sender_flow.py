@@ -45,6 +45,7 @@ from ..whatsapp_api import (
     WhatsAppRateLimitError,
     WhatsAppTemporaryError,
 )
+from .masking import mask_numbers_in, sender_name, sender_title
 from .settings import (
     CONF_APP_ID,
     CONF_APP_SECRET,
@@ -87,8 +88,8 @@ class _CheckedSender:
 
     @property
     def title(self) -> str:
-        """The entry title, e.g. ``WhatsApp +1 555-0100 (Acme)``."""
-        return f"WhatsApp {self.phone_number.display_phone_number} ({self.phone_number.verified_name})"
+        """The entry title, e.g. ``WhatsApp Acme (+1 650 ••• 199)``: no full number, it ends up in logs."""
+        return sender_title(self.phone_number)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -165,7 +166,9 @@ def _graph_failure(err: WhatsAppError) -> str:
         err, WhatsAppConnectionError | WhatsAppRateLimitError | WhatsAppTemporaryError
     ):
         return "cannot_connect"
-    _LOGGER.error("The Graph API refused the sender check: %s", err)
+    _LOGGER.error(
+        "The Graph API refused the sender check: %s", mask_numbers_in(str(err))
+    )
     return "unknown"
 
 
@@ -222,7 +225,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
                 if err.error == "unknown_phone_number_id":
                     return self.async_abort(
                         reason="wrong_phone_number",
-                        description_placeholders={"sender": entry.title},
+                        description_placeholders={"sender": sender_name(entry)},
                     )
                 errors["base"] = err.error
             else:
@@ -231,7 +234,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             step_id="whatsapp_reauth",
             data_schema=REAUTH_SCHEMA,
             errors=errors,
-            description_placeholders={"sender": entry.title},
+            description_placeholders={"sender": sender_name(entry)},
         )
 
     async def async_step_whatsapp_reconfigure(
@@ -264,7 +267,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             step_id="whatsapp_reconfigure",
             data_schema=self.add_suggested_values_to_schema(SENDER_SCHEMA, suggested),
             errors=errors,
-            description_placeholders={"sender": entry.title},
+            description_placeholders={"sender": sender_name(entry)},
         )
 
     @override

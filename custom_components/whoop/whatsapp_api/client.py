@@ -1,41 +1,22 @@
-"""Async client for the WhatsApp Cloud API (Meta's Graph API), on a caller-owned aiohttp session."""
+"""Async client for the WhatsApp Cloud API (Meta's Graph API), on a caller-owned aiohttp session.
 
-from collections.abc import Mapping, Sequence
-import logging
-from typing import Final
+Its parts each have one job: messages, templates, media uploads, the account; the transport sends.
+"""
 
 import aiohttp
 
-from ._json import JSONObject, required_str
-from ._responses import decode_response
-from .const import (
-    DEFAULT_REQUEST_TIMEOUT,
-    GRAPH_API_VERSION,
-    GRAPH_BASE_URL,
-    MESSAGING_PRODUCT,
-)
-from .exceptions import (
-    TOKEN_EXCHANGE_ERROR_CLASSES,
-    WhatsAppConnectionError,
-    WhatsAppError,
-)
-from .models import ExchangedToken, PhoneNumber, SentMessage, TokenInfo
-from .phone_numbers import normalize_phone_number
-from .text import TEXT_MAX_LENGTH, flatten_template_parameter
-
-_LOGGER = logging.getLogger(__name__)
-
-_REDACTED: Final = "[redacted]"
-_PHONE_NUMBER_FIELDS: Final = "display_phone_number,verified_name,quality_rating"
-
-type TemplateParameters = Sequence[str] | Mapping[str, str]
-"""Positional parameters (``{{1}}``, ``{{2}}``...) or named ones (``{{title}}``) by name."""
+from ._account import AccountRequests
+from ._messages import MessageRequests
+from ._templates import TemplateRequests
+from ._transport import GraphTransport
+from ._uploads import MediaUploads
+from .const import DEFAULT_REQUEST_TIMEOUT, GRAPH_API_VERSION, GRAPH_BASE_URL
 
 
-class WhatsAppClient:
+class WhatsAppClient(MessageRequests, TemplateRequests, MediaUploads, AccountRequests):
     """Send WhatsApp messages from one business phone number through the Cloud API.
 
-    The client does not retry: errors carry ``retryable`` so the caller can decide, and rate
+    The client does not retry: each error's ``kind`` tells the caller what to do, and rate
     limits per recipient are best handled by a queue per recipient.
     """
 
@@ -59,15 +40,17 @@ class WhatsAppClient:
             api_version: The Graph API version, e.g. ``v26.0``.
             request_timeout: Seconds allowed for each request.
         """
-        self._session = session
-        self._access_token = access_token
+        self._transport = GraphTransport(
+            session,
+            access_token,
+            base_url=f"{base_url.rstrip('/')}/{api_version}",
+            request_timeout=request_timeout,
+        )
         self._phone_number_id = phone_number_id
-        self._base_url = f"{base_url.rstrip('/')}/{api_version}"
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
 
     def __repr__(self) -> str:
         """Describe the client without its token."""
-        return f"{type(self).__name__}(phone_number_id={self._phone_number_id!r}, base_url={self._base_url!r})"
+        return f"{type(self).__name__}(phone_number_id={self._phone_number_id!r}, base_url={self._transport.base_url!r})"
 
     @property
     def phone_number_id(self) -> str:
@@ -76,272 +59,4 @@ class WhatsAppClient:
 
     def set_access_token(self, access_token: str) -> None:
         """Use another token from now on, e.g. the one :meth:`exchange_token` returned."""
-        self._access_token = access_token
-
-    async def send_text(
-        self,
-        to: str,
-        body: str,
-        *,
-        preview_url: bool = False,
-        reply_to: str | None = None,
-    ) -> SentMessage:
-        """Send a free-form text (delivered only inside the recipient's 24-hour window).
-
-        Args:
-            to: The recipient's number, with country code (normalised to E.164).
-            body: The text, 1 to 4096 characters (see ``split_text`` for longer texts).
-            preview_url: Whether WhatsApp should render a preview of the first link.
-            reply_to: The ``wamid.`` of a message to quote.
-
-        Raises:
-            ValueError: ``body`` is empty or too long.
-            InvalidPhoneNumberError: ``to`` is not a valid number.
-            WhatsAppError: Meta refused the message (e.g. WhatsAppOutsideWindowError).
-        """
-        if not body.strip():
-            msg = "A text message needs a body"
-            raise ValueError(msg)
-        if len(body) > TEXT_MAX_LENGTH:
-            msg = f"A text message holds at most {TEXT_MAX_LENGTH} characters (got {len(body)}): split it"
-            raise ValueError(msg)
-        return await self._send(
-            to, "text", {"body": body, "preview_url": preview_url}, reply_to=reply_to
-        )
-
-    async def send_template(
-        self,
-        to: str,
-        name: str,
-        language: str,
-        *,
-        body_parameters: TemplateParameters = (),
-        header_parameters: TemplateParameters = (),
-        reply_to: str | None = None,
-    ) -> SentMessage:
-        """Send an approved template: the only kind of message delivered outside the 24-hour window.
-
-        Parameters are flattened first (Meta refuses newlines, tabs and runs of spaces in them).
-
-        Args:
-            to: The recipient's number, with country code.
-            name: The template's name, e.g. ``whoop_alert``.
-            language: The template's language code, e.g. ``en_US``.
-            body_parameters: Texts for the body's placeholders: a sequence for ``{{1}}``, ``{{2}}``...,
-                a mapping for named placeholders.
-            header_parameters: Texts for a text header's placeholder, in the same form.
-            reply_to: The ``wamid.`` of a message to quote.
-
-        Raises:
-            ValueError: A parameter is empty once flattened.
-            InvalidPhoneNumberError: ``to`` is not a valid number.
-            WhatsAppError: Meta refused the message (e.g. WhatsAppTemplateError).
-        """
-        components = [
-            {"type": kind, "parameters": _template_parameters(parameters)}
-            for kind, parameters in (
-                ("header", header_parameters),
-                ("body", body_parameters),
-            )
-            if parameters
-        ]
-        template: dict[str, object] = {"name": name, "language": {"code": language}}
-        if components:
-            template["components"] = components
-        return await self._send(to, "template", template, reply_to=reply_to)
-
-    async def send_image(
-        self,
-        to: str,
-        *,
-        link: str | None = None,
-        media_id: str | None = None,
-        caption: str | None = None,
-    ) -> SentMessage:
-        """Send an image by public HTTPS link or by the id :meth:`upload_media` returned.
-
-        Raises:
-            ValueError: Not exactly one of ``link`` and ``media_id`` is given.
-            InvalidPhoneNumberError: ``to`` is not a valid number.
-            WhatsAppError: Meta refused the message.
-        """
-        return await self._send(to, "image", _media(link, media_id, caption=caption))
-
-    async def send_document(
-        self,
-        to: str,
-        *,
-        link: str | None = None,
-        media_id: str | None = None,
-        filename: str | None = None,
-        caption: str | None = None,
-    ) -> SentMessage:
-        """Send a document by public HTTPS link or by the id :meth:`upload_media` returned.
-
-        Raises:
-            ValueError: Not exactly one of ``link`` and ``media_id`` is given.
-            InvalidPhoneNumberError: ``to`` is not a valid number.
-            WhatsAppError: Meta refused the message.
-        """
-        return await self._send(
-            to, "document", _media(link, media_id, caption=caption, filename=filename)
-        )
-
-    async def upload_media(self, data: bytes, mime_type: str, filename: str) -> str:
-        """Upload a file to Meta (kept 30 days) and return its media id, usable in sends.
-
-        This works for a Home Assistant that Meta cannot reach, unlike sending by link.
-        """
-        form = aiohttp.FormData()
-        form.add_field("messaging_product", MESSAGING_PRODUCT)
-        form.add_field("type", mime_type)
-        form.add_field("file", data, filename=filename, content_type=mime_type)
-        response = await self._request(
-            "POST", f"{self._phone_number_id}/media", data=form
-        )
-        return required_str(response, "id")
-
-    async def get_phone_number(self) -> PhoneNumber:
-        """Return the business phone number (validates the phone number id and the token's access)."""
-        response = await self._request(
-            "GET", self._phone_number_id, params={"fields": _PHONE_NUMBER_FIELDS}
-        )
-        return PhoneNumber.from_graph(response)
-
-    async def debug_token(self) -> TokenInfo:
-        """Inspect the client's own token: validity, expiry and permissions."""
-        response = await self._request(
-            "GET", "debug_token", params={"input_token": self._access_token}
-        )
-        return TokenInfo.from_graph(response)
-
-    async def exchange_token(self, app_id: str, app_secret: str) -> ExchangedToken:
-        """Extend a 60-day system user token before it expires (Meta's documented ``fb_exchange_token``).
-
-        The client keeps using its current token: pass the new one to :meth:`set_access_token`.
-        An app token (client credentials) cannot send messages, so it is never requested.
-
-        Args:
-            app_id: The Meta app's id.
-            app_secret: The Meta app's secret.
-        """
-        params = {
-            "grant_type": "fb_exchange_token",
-            "client_id": app_id,
-            "client_secret": app_secret,
-            "set_token_expires_in_60_days": "true",
-            "fb_exchange_token": self._access_token,
-        }
-        response = await self._request(
-            "GET",
-            "oauth/access_token",
-            params=params,
-            authenticated=False,
-            secrets=(app_secret,),
-            error_overrides=TOKEN_EXCHANGE_ERROR_CLASSES,
-        )
-        return ExchangedToken.from_graph(response)
-
-    async def _send(
-        self,
-        to: str,
-        message_type: str,
-        content: Mapping[str, object],
-        *,
-        reply_to: str | None = None,
-    ) -> SentMessage:
-        payload: dict[str, object] = {
-            "messaging_product": MESSAGING_PRODUCT,
-            "recipient_type": "individual",
-            "to": normalize_phone_number(to),
-            "type": message_type,
-            message_type: content,
-        }
-        if reply_to is not None:
-            payload["context"] = {"message_id": reply_to}
-        response = await self._request(
-            "POST", f"{self._phone_number_id}/messages", json=payload
-        )
-        return SentMessage.from_graph(response)
-
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Mapping[str, object] | None = None,
-        data: aiohttp.FormData | None = None,
-        authenticated: bool = True,
-        secrets: Sequence[str] = (),
-        error_overrides: Mapping[int, type[WhatsAppError]] | None = None,
-    ) -> JSONObject:
-        """Send one request and return its JSON object, or raise the matching WhatsAppError."""
-        hidden = (self._access_token, *secrets)
-
-        def redact(text: str) -> str:
-            for secret in hidden:
-                if secret:
-                    text = text.replace(secret, _REDACTED)
-            return text
-
-        headers = (
-            {"Authorization": f"Bearer {self._access_token}"} if authenticated else {}
-        )
-        # The path is logged and put into errors without the query, which may hold secrets.
-        description = f"{method} /{path}"
-        try:
-            async with self._session.request(
-                method,
-                f"{self._base_url}/{path}",
-                params=params,
-                json=json,
-                data=data,
-                headers=headers,
-                timeout=self._timeout,
-            ) as response:
-                status = response.status
-                text = await response.text()
-        except TimeoutError as err:
-            msg = f"Timeout waiting for the Graph API ({description})"
-            raise WhatsAppConnectionError(msg) from err
-        except aiohttp.ClientError as err:
-            msg = f"Cannot reach the Graph API ({description}): {type(err).__name__}"
-            raise WhatsAppConnectionError(msg) from err
-        _LOGGER.debug("%s: HTTP %s", description, status)
-        return decode_response(status, text, redact, error_overrides)
-
-
-def _template_parameters(parameters: TemplateParameters) -> list[dict[str, str]]:
-    if isinstance(parameters, str):
-        # A string is a sequence of one-letter parameters: certainly not what was meant.
-        msg = "Template parameters are a list or a mapping of texts, not one text"
-        raise TypeError(msg)
-    named = isinstance(parameters, Mapping)
-    items = (
-        parameters.items()
-        if isinstance(parameters, Mapping)
-        else enumerate(parameters, start=1)
-    )
-    result = []
-    for key, value in items:
-        text = flatten_template_parameter(value)
-        if not text:
-            msg = f"Template parameter {key} is empty"
-            raise ValueError(msg)
-        parameter = {"type": "text", "text": text}
-        if named:
-            parameter["parameter_name"] = str(key)
-        result.append(parameter)
-    return result
-
-
-def _media(
-    link: str | None, media_id: str | None, **optional: str | None
-) -> dict[str, str]:
-    if (link is None) == (media_id is None):
-        msg = "Give exactly one of link and media_id"
-        raise ValueError(msg)
-    media = {"link": link} if link is not None else {"id": str(media_id)}
-    media.update({key: value for key, value in optional.items() if value is not None})
-    return media
+        self._transport.access_token = access_token

@@ -30,6 +30,8 @@ from ..whoop_api import Cycle, Recovery, ScoreState, Sleep, Workout
 # Strain while awake: a workout's first tenth of strain shows within 3 minutes. DataUpdateCoordinator
 # fires up to half a second after the interval.
 ACTIVE_INTERVAL = timedelta(minutes=2, seconds=57)
+# What strain starts at (nothing known yet), and keeps after a failed poll.
+STRAIN_INTERVAL = ACTIVE_INTERVAL
 # WHOOP's strain scale is logarithmic: once the day's strain is past this, the first tenth of a
 # new effort takes half a minute or more, and polls may be that much further apart.
 LOW_STRAIN = 1.2
@@ -235,11 +237,18 @@ class ActivityWatch:
 
     def observe(self, cycle: Cycle | None, now: datetime) -> Activity:
         """Take in the current cycle as polled at ``now``; return the activity it shows."""
-        if cycle is None or cycle.score is None:
+        score = cycle.score if cycle is not None else None
+        if (
+            cycle is None
+            or score is None
+            or score.strain is None
+            or score.kilojoule is None
+        ):
+            # Nothing to read a pace from (implausible values are dropped as unknown).
             return self.activity
         self.zone = cycle_zone(cycle)
         self.woke_at = cycle.created_at
-        sample = CycleSample(now, cycle.id, cycle.score.strain, cycle.score.kilojoule)
+        sample = CycleSample(now, cycle.id, score.strain, score.kilojoule)
         last, self.last = self.last, sample
         if last is None:
             self.activity = Activity.UNKNOWN

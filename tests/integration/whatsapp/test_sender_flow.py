@@ -25,6 +25,7 @@ from sandbox.graph import (
     GraphSandbox,
 )
 from tests.integration.whatsapp.conftest import (
+    SENDER_NAME,
     SENDER_TITLE,
     SetUpSender,
     sender_entry,
@@ -287,7 +288,7 @@ async def _reauth_form(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str,
     result = await entry.start_reauth_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "whatsapp_reauth"
-    assert result["description_placeholders"]["sender"] == SENDER_TITLE
+    assert result["description_placeholders"]["sender"] == SENDER_NAME
     return dict(result)
 
 
@@ -433,7 +434,7 @@ async def test_reconfigure_to_another_number(
 
     assert result["reason"] == "reconfigure_successful"
     assert entry.unique_id == "222222222"
-    assert entry.title == "WhatsApp +1 555-010-0222 (Acme)"
+    assert entry.title == "WhatsApp Acme (+1 ••• 222)"
     assert entry.state is ConfigEntryState.LOADED
 
 
