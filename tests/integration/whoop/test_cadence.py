@@ -19,21 +19,27 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from custom_components.whoop.whoop.cadence import (
     AWAKE_INTERVAL,
+    DETECTION_INTERVAL,
     MISSED_INTERVAL,
     NIGHT_INTERVAL,
     NOT_WORN_INTERVAL,
+    SCORING_INTERVAL,
     SETTLED_INTERVAL,
     UNFOLLOWED_AWAITING_INTERVAL,
     UNFOLLOWED_SETTLED_INTERVAL,
+    UNFOLLOWED_WORKOUT_INTERVAL,
     WAKE_WINDOW_INTERVAL,
+    WORKOUT_FALLBACK_INTERVAL,
     Activity,
     ActivityWatch,
     WakeWindow,
     cycle_zone,
     morning_interval,
+    nap_interval,
     strain_interval,
+    workout_interval,
 )
-from custom_components.whoop.whoop_api import Cycle, Recovery
+from custom_components.whoop.whoop_api import Cycle, Recovery, Sleep, Workout
 from sandbox.app import Sandbox, create_sandbox
 from sandbox.clock import SandboxClock
 from sandbox.fixtures import serve_sandbox
@@ -456,3 +462,59 @@ def test_the_end_of_a_nap_shows_in_energy_when_strain_stands_still() -> None:
     watch.observe(_cycle(1, start, "Z", strain=6.6, kilojoule=4148), up)
     assert watch.activity is Activity.AWAKE
     assert watch.rest_ended_at == up
+
+
+@pytest.mark.parametrize(
+    ("offset", "hours"),
+    [("Z", 0), ("", 0), ("+05:30", 5.5), ("-03:00", -3), ("+xx:00", 0), ("+20:00", 0)],
+)
+def test_a_cycles_zone_is_its_offset_or_utc_when_it_is_none(
+    offset: str, hours: float
+) -> None:
+    cycle = _cycle(1, datetime(2026, 11, 20, tzinfo=UTC), offset)
+    assert cycle_zone(cycle).utcoffset(None) == timedelta(hours=hours)
+
+
+def test_the_wake_window_keeps_the_recent_mornings_only() -> None:
+    window = WakeWindow()
+    window.learn(_mornings(date(2026, 1, 1), 90, "06:30", "Z"))
+    assert len(window.wakes) == 60
+    assert min(wake.at for wake in window.wakes.values()).date() == date(2026, 1, 31)
+    # A month after the last morning nothing is recent: no window, rest is the night.
+    assert not window.is_learned(datetime(2026, 5, 1, tzinfo=UTC))
+
+
+def test_without_a_learned_window_a_long_rest_is_a_night_nearly_over() -> None:
+    start = datetime(2026, 11, 20, 1, tzinfo=UTC)
+    cycle = _cycle(1, start - timedelta(hours=18), "Z", strain=9.0, kilojoule=9000)
+    watch = ActivityWatch()
+    watch.observe(cycle, start)
+    watch.observe(cycle, start + timedelta(minutes=3))
+    watch.observe(
+        cycle, start + timedelta(seconds=200)
+    )  # too soon to tell a pace: no change
+    assert watch.activity is Activity.RESTING
+    assert strain_interval(watch, start + timedelta(hours=2)) == NIGHT_INTERVAL
+    assert strain_interval(watch, start + timedelta(hours=6)) == WAKE_WINDOW_INTERVAL
+
+
+def test_workouts_and_naps_are_awaited_by_their_own_signals() -> None:
+    now = datetime(2026, 11, 20, 16, tzinfo=UTC)
+    pending = Workout.from_api(
+        {**examples.workout(), "score_state": "PENDING_SCORE", "score": None}
+    )
+    assert workout_interval(pending, None, now) == SCORING_INTERVAL
+    assert workout_interval(None, None, now) == UNFOLLOWED_WORKOUT_INTERVAL
+    watch = ActivityWatch(exertion_ended_at=now - timedelta(minutes=5))
+    assert workout_interval(None, watch, now) == DETECTION_INTERVAL
+    assert workout_interval(None, watch, now + timedelta(hours=1)) == (
+        WORKOUT_FALLBACK_INTERVAL
+    )
+    nap = Sleep.from_api(
+        {**examples.sleep(), "nap": True, "score_state": "PENDING_SCORE", "score": None}
+    )
+    assert nap_interval(nap, None, now) == SCORING_INTERVAL
+    assert nap_interval(None, None, now) is None
+    assert nap_interval(None, ActivityWatch(rest_ended_at=now), now) == (
+        DETECTION_INTERVAL
+    )
