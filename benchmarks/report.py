@@ -1,18 +1,19 @@
-"""The benchmark's figures as a compact text table, with the targets of issue 4."""
+"""The benchmark's figures as compact text tables, with the targets of issue 13 per mode."""
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sandbox.whoop import Member
 
-from .freshness import StrainAge, VisibilityTracker
+from .freshness import StrainAge, StrainLag, VisibilityTracker
 from .request_ledger import TOKEN_ROUTE
 from .scored_records import RecordKind
 
-MAX_REQUESTS_PER_MEMBER_PER_DAY = 600
-MAX_MORNING_DELAY = timedelta(minutes=5)
-MAX_STRAIN_AGE = timedelta(minutes=15)
+POLLING = "polling"
+WEBHOOKS = "webhooks"
+REFERENCE = "reference"
 APP_LIMIT_PER_DAY = 10_000
 APP_LIMIT_PER_MINUTE = 100
 KIND_LABELS = {
@@ -22,9 +23,33 @@ KIND_LABELS = {
     RecordKind.WORKOUT: "Workout",
 }
 FRESHNESS_LABEL_WIDTH = 24
-KIND_TARGETS = {
-    RecordKind.RECOVERY: MAX_MORNING_DELAY,
-    RecordKind.SLEEP: MAX_MORNING_DELAY,
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """What issue 13 asks of a mode: requests per member and day, delays after scoring."""
+
+    requests_per_member_day: int
+    kinds: dict[RecordKind, timedelta]
+    strain_active: timedelta | None
+
+
+TARGETS = {
+    POLLING: Targets(
+        requests_per_member_day=435,
+        kinds={
+            RecordKind.RECOVERY: timedelta(minutes=2),
+            RecordKind.SLEEP: timedelta(minutes=2),
+            RecordKind.WORKOUT: timedelta(minutes=2),
+            RecordKind.NAP: timedelta(minutes=15),
+        },
+        strain_active=timedelta(minutes=3),
+    ),
+    WEBHOOKS: Targets(
+        requests_per_member_day=150,
+        kinds=dict.fromkeys(KIND_LABELS, timedelta(seconds=5)),
+        strain_active=None,
+    ),
 }
 
 
@@ -33,7 +58,7 @@ class BenchResult:
     """Everything measured over the measured window."""
 
     mode: str
-    """``polling`` or ``webhooks``."""
+    """``polling``, ``webhooks`` or ``reference``."""
     members: tuple[Member, ...]
     window_start: datetime
     window_end: datetime
@@ -45,6 +70,7 @@ class BenchResult:
     """Webhooks posted to Home Assistant in the window, by HTTP status (None: unreachable)."""
     visibility: VisibilityTracker
     strain: dict[int, StrainAge]
+    strain_lag: dict[int, StrainLag]
     unscorable: dict[int, Counter[RecordKind]]
     steps: int
     wall_seconds: float
@@ -202,14 +228,19 @@ def _freshness_table(result: BenchResult) -> list[str]:
                 format_duration(_median(delays) if delays else None),
                 format_duration(max(delays, default=None)),
             ]
-        target = KIND_TARGETS.get(kind)
+        targets = TARGETS.get(result.mode)
+        target = targets.kinds.get(kind) if targets else None
         suffix = f"  ≤ {format_duration(target)}" if target else ""
         lines.append(_row(label, cells, width, 8) + suffix)
     lines.append(_strain_row("Strain age, every min", result, rising=False))
-    lines.append(_strain_row("Strain age, rising", result, rising=True))
+    lines.append(_lag_row("Strain +0.1 shown, active", result, rest=False))
+    lines.append(_lag_row("Strain +0.1 shown, rest", result, rest=True))
+    lines.append(_lag_row("New day's strain shown", result, new_day=True))
     lines.append(
-        "n: records scored in the window (+k!: k never shown). Strain: n minute samples "
-        "(rising: the sandbox's strain rose within the minute); worst also just before polls"
+        "n: records scored in the window (+k!: k never shown). Strain age: n minute samples, "
+        "worst also just before polls. Strain +0.1: n changes of 0.1 or more, time until shown; "
+        "rest: asleep or napping, active: otherwise (workouts included); new day: yesterday's "
+        "strain replaced by today's once the new cycle is seen"
     )
     unscorable = ", ".join(
         f"{member.first_name} {kind} x{count}"
@@ -238,51 +269,240 @@ def _strain_row(label: str, result: BenchResult, *, rising: bool) -> str:
             format_duration(_median(ages) if ages else None),
             format_duration(strain.worst),
         ]
-    return (
-        _row(label, cells, FRESHNESS_LABEL_WIDTH, 8)
-        + f"  ≤ {format_duration(MAX_STRAIN_AGE)}"
+    return _row(label, cells, FRESHNESS_LABEL_WIDTH, 8)
+
+
+def _lag_row(
+    label: str, result: BenchResult, *, rest: bool = False, new_day: bool = False
+) -> str:
+    cells: list[str] = []
+    for member in result.members:
+        lag = result.strain_lag[member.user_id]
+        lags = lag.new_day if new_day else lag.rest if rest else lag.active
+        cells += [
+            f"{len(lags)}",
+            format_duration(_median(lags) if lags else None),
+            format_duration(max(lags, default=None)),
+        ]
+    targets = TARGETS.get(result.mode)
+    target = (
+        targets.strain_active
+        if targets is not None and not rest and not new_day
+        else None
     )
+    suffix = f"  ≤ {format_duration(target)}" if target else ""
+    return _row(label, cells, FRESHNESS_LABEL_WIDTH, 8) + suffix
+
+
+def worst_delay(result: BenchResult, kind: RecordKind) -> timedelta | None:
+    """Return the worst delay of ``kind`` over the household."""
+    return max(
+        (
+            delay
+            for member in result.members
+            for delay in result.visibility.delays(member.user_id, kind)
+        ),
+        default=None,
+    )
+
+
+def median_delay(result: BenchResult, kind: RecordKind) -> timedelta | None:
+    """Return the median delay of ``kind`` over the household."""
+    delays = [
+        delay
+        for member in result.members
+        for delay in result.visibility.delays(member.user_id, kind)
+    ]
+    return _median(delays) if delays else None
+
+
+def strain_lags(result: BenchResult, *, rest: bool) -> list[timedelta]:
+    """Return the household's strain-change lags, active or at rest."""
+    return [
+        lag
+        for member in result.members
+        for lag in (
+            result.strain_lag[member.user_id].rest
+            if rest
+            else result.strain_lag[member.user_id].active
+        )
+    ]
+
+
+def worst_member_day(result: BenchResult) -> int:
+    """The most requests (token refreshes included) one member made in one measured day."""
+    return max(result.worst_day(member.user_id) for member in result.members)
 
 
 def _verdicts(result: BenchResult) -> list[str]:
-    worst_requests = max(result.worst_day(member.user_id) for member in result.members)
-    morning = [
-        delay
-        for member in result.members
-        for kind in (RecordKind.RECOVERY, RecordKind.SLEEP)
-        for delay in result.visibility.delays(member.user_id, kind)
-    ]
-    unseen = sum(
-        result.visibility.never_shown(member.user_id, kind)
-        for member in result.members
-        for kind in (RecordKind.RECOVERY, RecordKind.SLEEP)
-    )
-    worst_morning = max(morning, default=None)
-    worst_strain = max(
-        (strain.worst for strain in result.strain.values() if strain.worst is not None),
-        default=None,
-    )
-    return [
+    targets = TARGETS.get(result.mode)
+    if targets is None:
+        return [
+            "(the reference client has no targets: it is what the others are measured against)"
+        ]
+    worst_requests = worst_member_day(result)
+    lines = [
         _verdict(
-            f"≤ {MAX_REQUESTS_PER_MEMBER_PER_DAY} requests per member per day",
-            worst_requests <= MAX_REQUESTS_PER_MEMBER_PER_DAY,
+            f"≤ {targets.requests_per_member_day} requests per member and day (all, tokens too)",
+            worst_requests <= targets.requests_per_member_day,
             f"worst member-day {worst_requests:,}",
-        ),
-        _verdict(
-            f"recovery and sleep shown ≤ {format_duration(MAX_MORNING_DELAY)} after scoring",
-            worst_morning is not None
-            and worst_morning <= MAX_MORNING_DELAY
-            and not unseen,
-            f"worst {format_duration(worst_morning)}"
-            + (f", {unseen} never shown" if unseen else ""),
-        ),
-        _verdict(
-            f"day strain ≤ {format_duration(MAX_STRAIN_AGE)} old",
-            worst_strain is not None and worst_strain <= MAX_STRAIN_AGE,
-            f"worst {format_duration(worst_strain)}",
-        ),
+        )
     ]
+    for kind, target in targets.kinds.items():
+        worst = worst_delay(result, kind)
+        unseen = sum(
+            result.visibility.never_shown(member.user_id, kind)
+            for member in result.members
+        )
+        lines.append(
+            _verdict(
+                f"{KIND_LABELS[kind].lower()} shown ≤ {format_duration(target)} after scoring",
+                (worst is None or worst <= target) and not unseen,
+                f"worst {format_duration(worst)}"
+                + (f", {unseen} never shown" if unseen else ""),
+            )
+        )
+    if targets.strain_active is not None:
+        active = strain_lags(result, rest=False)
+        rest = strain_lags(result, rest=True)
+        worst = max(active, default=None)
+        lines.append(
+            _verdict(
+                f"strain changes shown ≤ {format_duration(targets.strain_active)} while active",
+                worst is not None and worst <= targets.strain_active,
+                f"worst {format_duration(worst)}; at rest worst "
+                f"{format_duration(max(rest, default=None))} over {len(rest)} change(s)",
+            )
+        )
+    return lines
 
 
 def _verdict(target: str, met: bool, detail: str) -> str:  # noqa: FBT001 - a plain predicate
     return f"{'met   ' if met else 'MISSED'}  {target} ({detail})"
+
+
+type Figure = Callable[[BenchResult], float | None]
+type Format = Callable[[float | None], str]
+
+
+def _seconds(duration: timedelta | None) -> float | None:
+    return duration.total_seconds() if duration is not None else None
+
+
+def _as_duration(value: float | None) -> str:
+    return format_duration(timedelta(seconds=value) if value is not None else None)
+
+
+def _as_number(value: float | None) -> str:
+    return _number(value) if value is not None else "-"
+
+
+def _average_member_day(result: BenchResult) -> float:
+    return sum(result.per_day(m.user_id) for m in result.members) / len(result.members)
+
+
+def _token_refreshes(result: BenchResult) -> float:
+    return sum(result.per_day(m.user_id, TOKEN_ROUTE) for m in result.members) / len(
+        result.members
+    )
+
+
+def _median_lag(result: BenchResult, *, rest: bool) -> float | None:
+    lags = strain_lags(result, rest=rest)
+    return _seconds(_median(lags) if lags else None)
+
+
+def _worst_lag(result: BenchResult, *, rest: bool) -> float | None:
+    return _seconds(max(strain_lags(result, rest=rest), default=None))
+
+
+def _comparison_figures() -> list[tuple[str, Figure, Format]]:
+    figures: list[tuple[str, Figure, Format]] = [
+        ("Requests, average member-day", _average_member_day, _as_number),
+        (
+            "Requests, worst member-day",
+            lambda r: float(worst_member_day(r)),
+            _as_number,
+        ),
+        ("Token refreshes", _token_refreshes, _as_number),
+    ]
+    for kind, label in KIND_LABELS.items():
+        figures += [
+            (
+                f"{label}, median",
+                lambda r, k=kind: _seconds(median_delay(r, k)),
+                _as_duration,
+            ),
+            (
+                f"{label}, worst",
+                lambda r, k=kind: _seconds(worst_delay(r, k)),
+                _as_duration,
+            ),
+        ]
+    for rest, label in ((False, "active"), (True, "at rest")):
+        figures += [
+            (
+                f"Strain +0.1 {label}, median",
+                lambda r, rest=rest: _median_lag(r, rest=rest),
+                _as_duration,
+            ),
+            (
+                f"Strain +0.1 {label}, worst",
+                lambda r, rest=rest: _worst_lag(r, rest=rest),
+                _as_duration,
+            ),
+        ]
+    figures.append(
+        (
+            "New day's strain, worst",
+            lambda r: _seconds(
+                max(
+                    (lag for m in r.members for lag in r.strain_lag[m.user_id].new_day),
+                    default=None,
+                )
+            ),
+            _as_duration,
+        )
+    )
+    return figures
+
+
+def render_comparison(results: list[BenchResult]) -> str:
+    """Return the modes side by side, with each one's ratio to the reference client."""
+    by_mode = {result.mode: result for result in results}
+    reference = by_mode.get(REFERENCE)
+    modes = [mode for mode in (REFERENCE, POLLING, WEBHOOKS) if mode in by_mode]
+    header = [
+        cell
+        for mode in modes
+        for cell in (
+            (mode,) if mode == REFERENCE or reference is None else (mode, "vs ref")
+        )
+    ]
+    days = "/".join(str(day) for day in sorted({result.days for result in results}))
+    width = 30
+    lines = [
+        (
+            f"Side by side: the same simulated days ({days} measured), per member and day; "
+            "delays median and worst over the household"
+        ),
+        _row("", header, width, 13),
+    ]
+    for label, figure, fmt in _comparison_figures():
+        base = figure(reference) if reference is not None else None
+        cells: list[str] = []
+        for mode in modes:
+            mine = figure(by_mode[mode])
+            cells.append(fmt(mine))
+            if reference is not None and mode != REFERENCE:
+                cells.append(f"{mine / base:.2f}" if mine is not None and base else "-")
+        lines.append(_row(label, cells, width, 13))
+    lines.append(
+        "vs ref: the figure divided by the reference client's (below 1: fewer, sooner)"
+    )
+    for mode in modes:
+        if mode != REFERENCE:
+            lines.extend(
+                f"{mode:>9}: {verdict}" for verdict in _verdicts(by_mode[mode])
+            )
+    return "\n".join(lines)

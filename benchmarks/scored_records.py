@@ -93,10 +93,18 @@ class MemberEntities:
         return entity_id
 
 
+class NoEntities:
+    """Stands for the entities of a client that has none (the reference client): no checks."""
+
+    def get(self, platform: str, key: str) -> str:
+        """Return no entity id (checks on it are never looked at)."""
+        return f"{platform}.none_{key}"
+
+
 def scored_between(
     whoop: WhoopSandbox,
     user_id: int,
-    entities: MemberEntities,
+    entities: MemberEntities | NoEntities,
     start: datetime,
     end: datetime,
 ) -> list[ScoredRecord]:

@@ -4,11 +4,15 @@ Home Assistant runs the real integration for a household (John and Jane, one WHO
 the sandbox over real HTTP. Time moves by freezegun, stopping at every minute and every timer due,
 and the sandbox's clock follows it, so records appear and get scored, and tokens expire (3600 s)
 and rotate, for real. The first day warms up; the following day(s) are measured and printed.
-Two runs: polling only (Home Assistant not reachable from the internet), and with WHOOP's
-webhooks posted to Home Assistant the moment records are scored. Run by ``script/bench``.
+Three runs over the same simulated days: the reference client (every endpoint every 2 minutes,
+nothing else), the integration polling only (Home Assistant not reachable from the internet),
+and the integration with WHOOP's webhooks posted the moment records are scored. The members'
+days are realistic (the sandbox's REALISTIC_MEMBERS): wake times that wander, workouts at any
+hour, naps, scoring delays, nights without the strap. Run by ``script/bench``.
 """
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 import math
 import sys
@@ -24,30 +28,43 @@ from pytest_homeassistant_custom_component.typing import (  # type: ignore[impor
     ClientSessionGenerator,
 )
 
-from benchmarks.conftest import SIMULATION_START, ServedSandbox
+from benchmarks.conftest import HOUSEHOLD, SIMULATION_START, ServedSandbox
 from benchmarks.household_watch import HouseholdWatch
-from benchmarks.report import BenchResult, render
+from benchmarks.reference_client import ReferenceClient
+from benchmarks.report import POLLING, REFERENCE, WEBHOOKS, BenchResult, render
 from benchmarks.scored_records import unscorable_between
 from benchmarks.simulated_time import SimulatedTime, StepObserver
 from benchmarks.webhook_pusher import WebhookPusher
-from custom_components.whoop.const import DOMAIN
-from sandbox.whoop import JANE, JOHN
+from custom_components.whoop.const import DOMAIN, whoop_base_url
 from tests.integration.conftest import EntryFactory
 
-HOUSEHOLD = (JOHN, JANE)
 WARM_UP = timedelta(days=1)
 DAY = timedelta(days=1)
 # Records scored late in the window get this long to show up (requests then are not counted).
 TAIL = timedelta(hours=3)
 TAIL_CHUNK = timedelta(minutes=15)
-POLLING = "polling"
-WEBHOOKS = "webhooks"
+# Every mode's figures, for the side-by-side table at the end of the run (see conftest).
+RESULTS: list[BenchResult] = []
 
 
 def _wall_seconds() -> float:
     # freezegun replaces time.perf_counter, and every module's reference to it, while time is
     # frozen; freezegun's own module keeps the real one.
     return freezegun.api.real_perf_counter()
+
+
+async def _set_up_reference(
+    hass: HomeAssistant, whoop_entry: EntryFactory
+) -> tuple[ReferenceClient, Callable[[], None]]:
+    """Add one entry per member (never set up: only their OAuth sessions are used); start polling."""
+    entries = {}
+    for member in HOUSEHOLD:
+        entry = whoop_entry(
+            member.user_id, title=f"{member.first_name} {member.last_name}"
+        )
+        entry.add_to_hass(hass)
+        entries[member.user_id] = entry
+    return await ReferenceClient.async_start(hass, entries, whoop_base_url())
 
 
 async def _set_up_household(hass: HomeAssistant, whoop_entry: EntryFactory) -> None:
@@ -83,7 +100,7 @@ def _fail_unless_healthy(hass: HomeAssistant) -> None:
         pytest.fail("A WHOOP flow (reauthentication?) was started during the run")
 
 
-@pytest.mark.parametrize("mode", [POLLING, WEBHOOKS])
+@pytest.mark.parametrize("mode", [REFERENCE, POLLING, WEBHOOKS])
 async def test_whoop_household_days(
     hass: HomeAssistant,
     hass_client_no_auth: ClientSessionGenerator,
@@ -101,15 +118,25 @@ async def test_whoop_household_days(
     sandbox = served_sandbox.sandbox
     # Time jumps are not slow callbacks: keep asyncio's debug mode from reporting each one.
     monkeypatch.setattr(hass.loop, "slow_callback_duration", math.inf)
+    # asyncio's debug mode records a traceback for every callback scheduled: most of the run's
+    # time, and nothing the figures need.
+    hass.loop.set_debug(False)
     clock = SimulatedTime(hass, freezer)
     clock.move_to(SIMULATION_START)
     sandbox.clock.follow(dt_util.utcnow)
-    await _set_up_household(hass, whoop_entry)
+    reference = None
+    stop_reference: Callable[[], None] = lambda: None  # noqa: E731 - a no-op
+    if mode == REFERENCE:
+        reference, stop_reference = await _set_up_reference(hass, whoop_entry)
+    else:
+        await _set_up_household(hass, whoop_entry)
 
     window_start = SIMULATION_START + WARM_UP
     window_end = window_start + measured_days * DAY
     tail_end = window_end + TAIL
-    watch = HouseholdWatch(hass, sandbox.whoop, HOUSEHOLD, window_start, window_end)
+    watch = HouseholdWatch(
+        hass, sandbox.whoop, HOUSEHOLD, window_start, window_end, reference
+    )
     observers: list[StepObserver] = [watch]
     if mode == WEBHOOKS:
         sandbox.whoop.webhook_url = await _household_webhook_url(
@@ -121,7 +148,9 @@ async def test_whoop_household_days(
     await clock.run_until(window_end, observers)
     while watch.visibility.waiting and clock.now < tail_end:
         await clock.run_until(min(clock.now + TAIL_CHUNK, tail_end), observers)
-    _fail_unless_healthy(hass)
+    stop_reference()
+    if reference is None:
+        _fail_unless_healthy(hass)
     if missed := served_sandbox.ledger.disagreement(
         sandbox.whoop.requests, window_start, window_end
     ):
@@ -130,6 +159,7 @@ async def test_whoop_household_days(
     result = _result(
         mode, served_sandbox, watch, window_start, measured_days, clock.steps, started
     )
+    RESULTS.append(result)
     with capsys.disabled():
         sys.stdout.write(f"\n{render(result)}\n")
 
@@ -162,6 +192,7 @@ def _result(
         ),
         visibility=watch.visibility,
         strain=watch.strain,
+        strain_lag=watch.strain_lag,
         unscorable={
             member.user_id: unscorable_between(
                 whoop, member.user_id, window_start, window_end

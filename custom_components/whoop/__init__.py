@@ -38,9 +38,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Clean up after a deleted entry: WHOOP revokes the access, its history store goes."""
+    """Clean up after a deleted entry; each side knows what it leaves behind."""
     if is_whatsapp_sender(entry):
         await whatsapp_setup.async_remove_entry(hass, entry)
         return
-    await whoop_removal.async_revoke_access(hass, entry)
-    await whoop_setup.async_remove_entry(hass, entry)
+    await whoop_removal.async_remove_entry(hass, entry)

@@ -35,14 +35,18 @@ from ..whoop_api import (
 from .auth.scopes import DataFamily
 from .auth.token_holder import WhoopTokenHolder
 from .cadence import (
-    AWAITING_TODAY_INTERVAL,
+    ACTIVE_INTERVAL,
     BODY_INTERVAL,
+    PUSHED_STRAIN_INTERVAL,
+    RECONCILE_INTERVAL,
+    SCORING_INTERVAL,
     SETTLED_INTERVAL,
-    STRAIN_INTERVAL,
     WEBHOOKS_QUIET_AFTER,
-    WORKOUT_INTERVAL,
-    WORKOUT_RECONCILE_INTERVAL,
+    ActivityWatch,
     morning_interval,
+    nap_interval,
+    strain_interval,
+    workout_interval,
 )
 
 if TYPE_CHECKING:
@@ -52,6 +56,9 @@ _LOGGER = logging.getLogger(__name__)
 
 # One page of recent sleeps holds last night's sleep and today's naps.
 RECENT_SLEEPS = 10
+# The first look at the cycles takes a full page (same one request): their creation times teach
+# the member's usual wake window.
+LEARNING_CYCLES = 25
 # An inactive membership is no outage: look now and then whether the member renewed it.
 INACTIVE_MEMBERSHIP_INTERVAL = timedelta(hours=3)
 
@@ -216,24 +223,87 @@ def _inactive_issue_id(entry: WhoopConfigEntry) -> str:
 
 
 class StrainCoordinator(WhoopCoordinator[StrainData]):
-    """Today's strain, energy and heart rate; one request a poll."""
+    """Today's strain, energy and heart rate; one request a poll.
+
+    Also the lookout of the other families: ``watch`` reads sleep, waking and workouts off the
+    cycle's strain and energy (see cadence.py).
+    """
 
     family = DataFamily.STRAIN
-    initial_interval = STRAIN_INTERVAL
+    initial_interval = ACTIVE_INTERVAL
+    # WHOOP sends no webhook for cycles; while others arrive, strain need not hunt for them.
+    reconcile_interval = PUSHED_STRAIN_INTERVAL
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: WhoopConfigEntry,
+        client: WhoopClient,
+        tokens: WhoopTokenHolder,
+    ) -> None:
+        """Start with nothing learned about the member's days."""
+        super().__init__(hass, entry, client, tokens)
+        self.watch = ActivityWatch()
 
     @override
     async def _async_fetch(self) -> StrainData:
-        cycles = await self.client.get_cycles(limit=2, max_pages=1)
+        learning = not self.watch.wake_window.wakes
+        cycles = await self.client.get_cycles(
+            limit=LEARNING_CYCLES if learning else 2, max_pages=1
+        )
+        if learning:
+            self.watch.wake_window.learn(cycles)
         current = cycles[0] if cycles else None
         previous = cycles[1] if len(cycles) > 1 else None
         return StrainData(current=current, previous=previous)
+
+    @override
+    def _next_interval(self, data: StrainData) -> timedelta:
+        now = dt_util.utcnow()
+        self.watch.observe(data.current, now)
+        return strain_interval(self.watch, now)
+
+    @property
+    def pushes_flow(self) -> bool:
+        """Whether WHOOP webhooks announce scored records (strain signals are not needed)."""
+        return self._pushes_flow()
+
+    @callback
+    def async_on_signal(
+        self,
+        follower: WhoopCoordinator[Any],
+        moment: Callable[[ActivityWatch], datetime | None],
+        what: str,
+    ) -> Callable[[], None]:
+        """Refresh ``follower`` whenever ``moment`` of the watch changes; return the unsubscribe.
+
+        Not while webhooks arrive: they announce the record themselves.
+        """
+        known = moment(self.watch)
+
+        @callback
+        def _updated() -> None:
+            nonlocal known
+            current = moment(self.watch)
+            if current == known:
+                return
+            known = current
+            if current is None or self.pushes_flow:
+                return
+            self.config_entry.async_create_background_task(
+                self.hass,
+                follower.async_request_refresh(),
+                f"{follower.name} on {what}",
+            )
+
+        return self.async_add_listener(_updated)
 
 
 class MorningCoordinator[DataT](WhoopCoordinator[DataT]):
     """A family scored once a day, in the morning: poll often only while it is awaited."""
 
-    initial_interval = AWAITING_TODAY_INTERVAL
-    reconcile_interval = SETTLED_INTERVAL
+    initial_interval = SCORING_INTERVAL
+    reconcile_interval = RECONCILE_INTERVAL
 
     def __init__(
         self,
@@ -375,6 +445,22 @@ class SleepCoordinator(MorningCoordinator[SleepData]):
     def _morning_record(self, data: SleepData) -> Sleep | None:
         return data.last_night
 
+    @override
+    def _next_interval(self, data: SleepData) -> timedelta:
+        interval = super()._next_interval(data)
+        watch = self._strain.watch if self._strain is not None else None
+        nap = nap_interval(data.latest_nap, watch, dt_util.utcnow())
+        return interval if nap is None else min(interval, nap)
+
+    @callback
+    def async_follow_naps(self) -> Callable[[], None]:
+        """Look for a nap when strain moves again after standing still in the day."""
+        if (strain := self._strain) is None:
+            return lambda: None
+        return strain.async_on_signal(
+            self, lambda watch: watch.rest_ended_at, "the end of a rest"
+        )
+
     @property
     @override
     def _leads_the_morning(self) -> bool:
@@ -382,15 +468,42 @@ class SleepCoordinator(MorningCoordinator[SleepData]):
 
 
 class WorkoutCoordinator(WhoopCoordinator[WorkoutData]):
-    """The newest workout; one request a poll."""
+    """The newest workout; one request a poll, often only once strain shows one ended."""
 
     family = DataFamily.WORKOUT
-    initial_interval = WORKOUT_INTERVAL
-    reconcile_interval = WORKOUT_RECONCILE_INTERVAL
+    initial_interval = SCORING_INTERVAL
+    reconcile_interval = RECONCILE_INTERVAL
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: WhoopConfigEntry,
+        client: WhoopClient,
+        tokens: WhoopTokenHolder,
+        *,
+        strain: StrainCoordinator | None = None,
+    ) -> None:
+        """Follow ``strain`` (when granted): the end of its steep climb announces a workout."""
+        super().__init__(hass, entry, client, tokens)
+        self._strain = strain
 
     @override
     async def _async_fetch(self) -> WorkoutData:
         return WorkoutData(latest=await self.client.get_latest_workout())
+
+    @override
+    def _next_interval(self, data: WorkoutData) -> timedelta:
+        watch = self._strain.watch if self._strain is not None else None
+        return workout_interval(data.latest, watch, dt_util.utcnow())
+
+    @callback
+    def async_follow_strain(self) -> Callable[[], None]:
+        """Refresh when strain stops climbing fast; return the unsubscribe callback."""
+        if (strain := self._strain) is None:
+            return lambda: None
+        return strain.async_on_signal(
+            self, lambda watch: watch.exertion_ended_at, "the end of an exertion"
+        )
 
 
 class BodyCoordinator(WhoopCoordinator[BodyData]):

@@ -4,7 +4,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
 
-from .webhook import webhook_url
+from .cloudhook import UrlSource, async_whoop_webhook_url
 
 
 class WebhookInfoFlow(OptionsFlow):
@@ -13,13 +13,20 @@ class WebhookInfoFlow(OptionsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show the webhook URL; there is nothing to change."""
+        """Show the webhook URL (Home Assistant Cloud's, else the external one)."""
         if user_input is not None:
             return self.async_create_entry(data={})
-        url = webhook_url(self.hass, self.config_entry)
+        found = await async_whoop_webhook_url(self.hass, self.config_entry)
+        if found is None:
+            return self.async_abort(reason="no_webhook_url")
+        url, source = found
         return self.async_show_form(
-            step_id="init",
-            description_placeholders={
-                "webhook_url": url or "(set Home Assistant's external URL first)"
-            },
+            step_id="cloud" if source is UrlSource.CLOUD else "init",
+            description_placeholders={"webhook_url": url},
         )
+
+    async def async_step_cloud(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Close the dialog that showed the Home Assistant Cloud URL."""
+        return self.async_create_entry(data={})

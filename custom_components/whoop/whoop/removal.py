@@ -1,4 +1,4 @@
-"""Deleting a WHOOP account entry: tell WHOOP to revoke the app's access for that member.
+"""Deleting a WHOOP account entry: revoke the access at WHOOP, delete what the entry left behind.
 
 Revoking also stops WHOOP's webhooks for the member, which is what a user deleting the account expects.
 The entry is already gone from Home Assistant when this runs, so a refreshed token is used for the one
@@ -20,12 +20,21 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 from ..const import whoop_base_url
 from ..whoop_api import WhoopClient, WhoopError
 from .auth.refresher import async_get_refresher
+from .cloudhook import async_delete_cloudhook
+from .history.importer import history_store
 from .coordinator import WhoopConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
 # Removing an entry must not hang on an unreachable WHOOP.
 REVOKE_TIMEOUT: Final = 30
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> None:
+    """Revoke the access at WHOOP, delete the cloudhook, forget the history and calendar."""
+    await async_revoke_access(hass, entry)
+    await async_delete_cloudhook(hass, entry)
+    await history_store(hass, entry.entry_id).async_remove()
 
 
 async def async_revoke_access(hass: HomeAssistant, entry: WhoopConfigEntry) -> None:

@@ -76,7 +76,7 @@ def _build_runtime_data(
         strain=strain,
         recovery=recovery,
         sleep=sleep,
-        workout=WorkoutCoordinator(hass, entry, client, tokens)
+        workout=WorkoutCoordinator(hass, entry, client, tokens, strain=strain)
         if DataFamily.WORKOUT in families
         else None,
         body=BodyCoordinator(hass, entry, client, tokens)
@@ -124,10 +124,15 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> boo
     )
     await history.async_load()
     _follow_records(entry, runtime_data, history)
-    # A new cycle wakes the morning families; the cycle known now is no news.
+    # A new cycle wakes the morning families, the end of a rest looks for a nap, the end of an
+    # exertion for a workout; what the cycle shows now is no news.
     for morning in (runtime_data.recovery, runtime_data.sleep):
         if morning is not None:
             entry.async_on_unload(morning.async_follow_strain())
+    if runtime_data.sleep is not None:
+        entry.async_on_unload(runtime_data.sleep.async_follow_naps())
+    if runtime_data.workout is not None:
+        entry.async_on_unload(runtime_data.workout.async_follow_strain())
     if isinstance(implementation, WhoopOAuth2Implementation):
         await async_register_webhook(hass, entry, implementation.client_secret)
     entry.runtime_data = runtime_data
@@ -179,7 +184,3 @@ async def async_unload_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> bo
         await history.async_stop()  # writes the cursor: the next setup resumes there
     return unloaded
 
-
-async def async_remove_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> None:
-    """Forget the account's history cursor and calendar records."""
-    await history_store(hass, entry.entry_id).async_remove()

@@ -1,6 +1,6 @@
-"""WHOOP outages make entities unavailable (never stale), 429 waits as told, cadence follows the day."""
+"""WHOOP outages make entities unavailable (never stale), 429 waits as told; cadence: test_cadence.py."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import STATE_UNAVAILABLE
@@ -9,17 +9,9 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
-from custom_components.whoop.whoop.cadence import (
-    AWAITING_TODAY_INTERVAL,
-    MISSED_INTERVAL,
-    SETTLED_INTERVAL,
-    morning_interval,
-)
-from custom_components.whoop.whoop_api import Cycle, Recovery
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
 from tests.integration.conftest import SetUpEntry
-from tests.whoop_api import examples
 
 RECOVERY = "sensor.john_smith_recovery"
 
@@ -97,34 +89,6 @@ async def test_slow_answers_within_the_timeout_are_fine(
     assert _state(hass, RECOVERY) != STATE_UNAVAILABLE
 
 
-async def test_morning_cadence_follows_the_newest_recovery(
-    hass: HomeAssistant,
-    sandbox: Sandbox,
-    set_up_entry: SetUpEntry,
-    freezer: FrozenDateTimeFactory,
-) -> None:
-    freezer.move_to(datetime(2026, 11, 20, 13, 10, tzinfo=UTC))
-    sandbox.clock.follow(dt_util.utcnow)
-    entry = await set_up_entry()
-    recovery = entry.runtime_data.recovery
-    sleep = entry.runtime_data.sleep
-    # Today's recovery just arrived: look again in an hour.
-    assert recovery.update_interval == SETTLED_INTERVAL
-    assert sleep.update_interval == SETTLED_INTERVAL
-
-    # The next morning approaches: look every few minutes for the new one.
-    freezer.move_to(datetime(2026, 11, 21, 11, 30, tzinfo=UTC))
-    await recovery.async_refresh()
-    assert recovery.update_interval == AWAITING_TODAY_INTERVAL
-    assert sleep.update_interval == SETTLED_INTERVAL  # recovery leads the wait
-
-    # Strap not worn for that night: after a day and a half, stop hurrying.
-    sandbox.whoop.mark_not_worn(JOHN.user_id, date(2026, 11, 21))
-    freezer.move_to(datetime(2026, 11, 22, 2, 0, tzinfo=UTC))
-    await recovery.async_refresh()
-    assert recovery.update_interval == MISSED_INTERVAL
-
-
 async def test_a_new_cycle_fetches_recovery_at_once(
     hass: HomeAssistant,
     sandbox: Sandbox,
@@ -148,34 +112,3 @@ async def test_a_new_cycle_fetches_recovery_at_once(
     recovery = sandbox.whoop.records(JOHN.user_id).recoveries[0]
     assert recovery.score is not None
     assert float(_state(hass, RECOVERY)) == pytest.approx(recovery.score.recovery_score)
-
-
-def test_a_member_without_any_recovery_is_polled_slowly() -> None:
-    assert morning_interval(None, None, dt_util.utcnow()) == MISSED_INTERVAL
-
-
-def _recovery(cycle_id: int, created_at: str) -> Recovery:
-    return Recovery.from_api(
-        {**examples.recovery(), "cycle_id": cycle_id, "created_at": created_at}
-    )
-
-
-def _cycle(cycle_id: int, created_at: str) -> Cycle:
-    return Cycle.from_api(
-        {**examples.cycle(), "id": cycle_id, "created_at": created_at}
-    )
-
-
-def test_a_new_cycle_without_its_recovery_is_awaited_whatever_the_hour() -> None:
-    yesterday = _recovery(1, "2026-11-20T07:00:00.000Z")
-    # An early riser: WHOOP detected the night (a new cycle) 20 hours after yesterday's.
-    now = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
-    new_cycle = _cycle(2, "2026-11-21T02:55:00.000Z")
-    assert morning_interval(yesterday, new_cycle, now) == AWAITING_TODAY_INTERVAL
-    # Without a new cycle, 20 hours after the last recovery is still the quiet time.
-    assert morning_interval(yesterday, _cycle(1, "2026-11-19T23:00:00.000Z"), now) == (
-        SETTLED_INTERVAL
-    )
-    # A cycle hours old without its recovery: that night will not be scored; stop hurrying.
-    stale_cycle = _cycle(2, "2026-11-20T23:30:00.000Z")
-    assert morning_interval(yesterday, stale_cycle, now) == SETTLED_INTERVAL

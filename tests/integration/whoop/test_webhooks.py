@@ -206,7 +206,8 @@ async def test_without_an_external_url_configure_says_what_to_do(
 ) -> None:
     entry = await set_up_entry()
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert "external URL" in result["description_placeholders"]["webhook_url"]
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "no_webhook_url"
 
 
 # Hardening: replays, restarts, signature timestamps, oversize bodies, forged floods.
