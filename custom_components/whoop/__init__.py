@@ -38,8 +38,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Tell WHOOP to revoke a deleted account's access; forget a deleted WhatsApp sender's state."""
+    """Revoke a deleted account's access and drop its history cursor; forget a sender's state."""
     if is_whatsapp_sender(entry):
         await whatsapp_setup.async_remove_entry(hass, entry)
         return
     await whoop_removal.async_revoke_access(hass, entry)
+    await whoop_setup.async_remove_entry(hass, entry)

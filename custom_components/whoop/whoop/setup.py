@@ -28,7 +28,7 @@ from .coordinator import (
     WhoopRuntimeData,
     WorkoutCoordinator,
 )
-from .history.importer import WhoopHistory
+from .history.importer import WhoopHistory, history_store
 from .history.pacing import async_get_pacer
 from .webhook import async_register_webhook
 
@@ -178,3 +178,8 @@ async def async_unload_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> bo
     if unloaded and (history := entry.runtime_data.history) is not None:
         await history.async_stop()  # writes the cursor: the next setup resumes there
     return unloaded
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> None:
+    """Forget the account's history cursor and calendar records."""
+    await history_store(hass, entry.entry_id).async_remove()

@@ -22,6 +22,12 @@ PROGRESS = "sensor.john_smith_history_import"
 EPOCH = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
 
+def _progress(hass: HomeAssistant, entity_id: str) -> tuple[object, ...]:
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return (state.attributes["status"], state.attributes["requests"])
+
+
 def import_status(hass: HomeAssistant, entity_id: str = PROGRESS) -> str:
     """Return the History import sensor's status attribute."""
     state = hass.states.get(entity_id)
@@ -42,10 +48,14 @@ async def drive_import(
         if all(import_status(hass, e) in until for e in entity_ids):
             await async_wait_recording_done(hass)
             return done
+        before = [_progress(hass, e) for e in entity_ids]
         async_fire_time_changed(hass, dt_util.utcnow() + step)
-        # The request goes to the sandbox over real HTTP: give it a moment of real time.
-        await asyncio.sleep(0.02)
-        await hass.async_block_till_done()
+        # The request goes to the sandbox over real HTTP: wait (a bounded while) for its answer.
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            await hass.async_block_till_done()
+            if [_progress(hass, e) for e in entity_ids] != before:
+                break
     msg = f"the import did not end within {steps} steps"
     raise AssertionError(msg)
 

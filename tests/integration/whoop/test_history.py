@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 from homeassistant.util.unit_conversion import EnergyConverter
 import pytest
@@ -312,3 +313,44 @@ async def test_a_damaged_store_starts_the_import_over(
     _, sleeps, _, _ = member_records(sandbox)
     rows = await hourly_rows(hass, TOTAL_SLEEP, {"mean"})
     assert len(rows) == sum(1 for s in sleeps if not s.nap and s.score is not None)
+
+
+async def test_a_unit_the_user_chose_is_the_unit_of_the_imported_rows(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    registry = er.async_get(hass)
+    entry_in_registry = registry.async_get_or_create(
+        "sensor",
+        "whoop",
+        f"{JOHN.user_id}_total_sleep",
+        suggested_object_id="john_smith_total_sleep",
+    )
+    registry.async_update_entity_options(
+        entry_in_registry.entity_id, "sensor", {"unit_of_measurement": "min"}
+    )
+    await set_up_entry()
+    state = hass.states.get(TOTAL_SLEEP)
+    assert state is not None
+    assert state.attributes["unit_of_measurement"] == "min"
+    await drive_import(hass)
+
+    _, sleeps, _, _ = member_records(sandbox)
+    expected = {
+        hour_of(s.end): s.score.total_sleep_time_milli / 60_000
+        for s in sleeps
+        if not s.nap and s.score is not None
+    }
+    rows = await hourly_rows(hass, TOTAL_SLEEP, {"mean"})
+    assert {row_start(r): r["mean"] for r in rows} == pytest.approx(expected)
+
+
+async def test_removing_the_account_forgets_its_history_store(
+    hass: HomeAssistant, set_up_entry: SetUpEntry, hass_storage: dict[str, Any]
+) -> None:
+    entry = await set_up_entry()
+    await drive_import(hass)
+    await hass.config_entries.async_unload(entry.entry_id)
+    assert f"whoop.history.{entry.entry_id}" in hass_storage
+    await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert f"whoop.history.{entry.entry_id}" not in hass_storage

@@ -77,6 +77,11 @@ class _Fetch(Protocol):
     ) -> Awaitable[Sequence[HistoryRecord]]: ...
 
 
+def history_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, Any]]:
+    """Return the store of an account's import cursor and calendar records."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry_id}")
+
+
 def fetcher_of(client: WhoopClient, family: DataFamily) -> _Fetch:
     """Return the client's collection method of ``family``."""
     fetchers: dict[DataFamily, _Fetch] = {
@@ -174,9 +179,7 @@ class WhoopHistory:
         self._cursors: dict[DataFamily, FamilyCursor] = {
             family: FamilyCursor() for family in self.families
         }
-        self._store: Store[dict[str, Any]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.history.{entry_id}"
-        )
+        self._store = history_store(hass, entry_id)
         self._targets: dict[str, Target] = {}
         self._failures = 0
         self._task: asyncio.Task[None] | None = None

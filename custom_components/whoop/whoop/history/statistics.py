@@ -10,11 +10,11 @@ import so that they meet the live sum without a step (see ``SumCursor``).
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
-from typing import Any, Final
+from typing import Final
 
 from homeassistant.components.recorder.models import (
     StatisticData,
@@ -301,8 +301,3 @@ def import_rows(hass: HomeAssistant, target: Target, rows: list[StatisticData]) 
 def settled_before(now: datetime) -> datetime:
     """Return the first hour whose statistics the recorder may still be compiling."""
     return hour_of(now) - SETTLED_AFTER
-
-
-def unit_summary(targets: Mapping[str, Target]) -> dict[str, Any]:
-    """Describe the targets for the debug log (no values)."""
-    return {key: target.unit for key, target in targets.items()}
