@@ -223,7 +223,7 @@ def test_token_requests_are_bounded_like_data_requests() -> None:
     assert oauth.TOKEN_REQUEST_TIMEOUT == 20.0
 
 
-async def test_an_entry_removed_during_a_refresh_is_left_alone(
+async def test_removing_an_entry_during_a_refresh_revokes_with_its_answer(
     hass: HomeAssistant,
     sandbox: Sandbox,
     refresh_at_whoop: MockConfigEntry,
@@ -232,14 +232,18 @@ async def test_an_entry_removed_during_a_refresh_is_left_alone(
     entry = refresh_at_whoop
 
     await hass.config_entries.async_remove(entry.entry_id)
-    await _until(lambda: bool(_token_answers(sandbox)))
     await hass.async_block_till_done(wait_background_tasks=True)
 
+    # The removal waited for the refresh in flight instead of spending the rotated token.
     assert _token_answers(sandbox) == [200]
+    revocations = [
+        r.status
+        for r in sandbox.whoop.requests
+        if r.path == "/developer/v2/user/access"
+    ]
+    assert revocations == [204]
     assert hass.config_entries.async_get_entry(entry.entry_id) is None
     assert "Traceback" not in caplog.text
-    # The revocation joined the refresh in flight and used its answer.
-    assert sandbox.whoop.request_counts()["DELETE /developer/v2/user/access"] == 1
     assert sandbox.whoop.tokens.is_revoked(JOHN.user_id)
 
 

@@ -64,10 +64,8 @@ class WhoopTokenRefresher:
         """Create the refresher of ``entry_id``; Home Assistant's stop waits for its refresh."""
         self._hass = hass
         self._entry_id = entry_id
-        self._task: asyncio.Task[None] | None = None
+        self._task: asyncio.Task[dict[str, Any]] | None = None
         self._refused_refresh_token: str | None = None
-        # The newest answer, also when the entry was removed before it could be stored.
-        self._latest_token: dict[str, Any] | None = None
         hass.async_add_shutdown_job(HassJob(self._async_finish_before_stop))
 
     async def async_ensure_valid(
@@ -76,11 +74,12 @@ class WhoopTokenRefresher:
         implementation: AbstractOAuth2Implementation,
         *,
         rejected_access_token: str | None = None,
-    ) -> None:
+    ) -> dict[str, Any]:
         """Make the entry's access token valid: join the refresh in flight, or send one.
 
         With ``rejected_access_token``, refresh unless that token was already replaced (WHOOP
-        rejected it before its announced expiry).
+        rejected it before its announced expiry). Returns the valid token, also when the entry
+        was removed meanwhile (its refresh is then not stored anywhere).
 
         Raises:
             ConfigEntryAuthFailed: WHOOP refused the refresh token; the user must sign in.
@@ -88,14 +87,13 @@ class WhoopTokenRefresher:
         """
         if (task := self._task) is not None and not task.done():
             # Cancelling the caller cancels only this wait, never the refresh.
-            await asyncio.shield(task)
-            return
+            return await asyncio.shield(task)
         token: dict[str, Any] = entry.data["token"]
         if rejected_access_token is None:
             if token_is_valid(token):
-                return
+                return token
         elif token.get("access_token") != rejected_access_token:
-            return  # another caller replaced it already
+            return token  # another caller replaced it already
         refresh_token = token.get("refresh_token")
         if not refresh_token or refresh_token == self._refused_refresh_token:
             # Sending it again could only fail again; the reauth flow is already open.
@@ -108,7 +106,7 @@ class WhoopTokenRefresher:
             eager_start=False,
         )
         task.add_done_callback(_retrieve_exception)
-        await asyncio.shield(task)
+        return await asyncio.shield(task)
 
     async def async_token_after_removal(
         self, entry: ConfigEntry[Any], implementation: AbstractOAuth2Implementation
@@ -117,31 +115,31 @@ class WhoopTokenRefresher:
 
         Joins a refresh in flight rather than spending its refresh token a second time.
         """
-        await self.async_ensure_valid(entry, implementation)
-        return self._latest_token or entry.data["token"]
+        return await self.async_ensure_valid(entry, implementation)
 
     async def _async_refresh(
         self,
         entry: ConfigEntry[Any],
         implementation: AbstractOAuth2Implementation,
         token: dict[str, Any],
-    ) -> None:
+    ) -> dict[str, Any]:
         try:
             # WhoopOAuth2Implementation refuses an answer without an access token.
             new_token = await implementation.async_refresh_token(token)
         except OAuth2TokenRequestReauthError:
             self._refused_refresh_token = token["refresh_token"]
-            # Here, not by the caller: a reload may have cancelled every caller by now.
-            entry.async_start_reauth(self._hass)
+            if self._hass.config_entries.async_get_entry(self._entry_id) is entry:
+                # Here, not by the caller: a reload may have cancelled every caller by now.
+                entry.async_start_reauth(self._hass)
             raise
-        self._latest_token = new_token
         if self._hass.config_entries.async_get_entry(self._entry_id) is not entry:
-            return  # removed while WHOOP answered
+            return new_token  # removed while WHOOP answered: only the remover needs it
         # Read the entry's data now, not when the refresh started: it may have changed since.
         self._hass.config_entries.async_update_entry(
             entry, data={**entry.data, "token": new_token}
         )
         _LOGGER.debug("Stored the refreshed WHOOP token of entry %s", entry.entry_id)
+        return new_token
 
     async def _async_finish_before_stop(self) -> None:
         """Let a refresh in flight store its answer before the final write of the entries."""
@@ -152,7 +150,7 @@ class WhoopTokenRefresher:
                 await asyncio.shield(task)
 
 
-def _retrieve_exception(task: asyncio.Task[None]) -> None:
+def _retrieve_exception(task: asyncio.Task[dict[str, Any]]) -> None:
     """Mark a failure as seen: when every caller was cancelled, nobody else looks at it."""
     if not task.cancelled():
         task.exception()

@@ -42,8 +42,10 @@ class WhoopTokenHolder:
 
     async def async_get_access_token(self) -> str:
         """Return a valid access token, refreshing it first if it is about to expire."""
-        await self._refresher.async_ensure_valid(self._entry, self._implementation)
-        access_token = str(self._entry.data["token"]["access_token"])
+        token = await self._refresher.async_ensure_valid(
+            self._entry, self._implementation
+        )
+        access_token = str(token["access_token"])
         _handed_out.set(access_token)
         return access_token
 
