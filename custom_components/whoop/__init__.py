@@ -38,7 +38,7 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Revoke a deleted account's access and drop its history cursor; forget a sender's state."""
+    """Clean up after a deleted entry: WHOOP revokes the access, its history store goes."""
     if is_whatsapp_sender(entry):
         await whatsapp_setup.async_remove_entry(hass, entry)
         return
