@@ -46,11 +46,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def sandbox_url(socket_enabled: None, tmp_path: Path) -> Iterator[str]:
+def sandbox_arguments() -> list[str]:
+    """More arguments of ``python -m sandbox``: a test module overrides this to change them."""
+    return []
+
+
+@pytest.fixture
+def sandbox_url(
+    socket_enabled: None, tmp_path: Path, sandbox_arguments: list[str]
+) -> Iterator[str]:
     """Serve ``python -m sandbox`` on a free port, in its own process; yield its URL."""
     with (tmp_path / "sandbox.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "sandbox", "--port", "0"],
+        process = subprocess.Popen(  # noqa: S603 - this Python, the sandbox, the test's arguments
+            [sys.executable, "-m", "sandbox", "--port", "0", *sandbox_arguments],
             stdout=subprocess.PIPE,
             stderr=log,
             stdin=subprocess.DEVNULL,

@@ -382,6 +382,22 @@ async def make_ready(
         raise DemoError(msg) from None
 
 
+async def websocket_call(
+    home: DemoHome, access_token: str, command: str, **fields: object
+) -> Any:
+    """Send one websocket command to the demo's Home Assistant; return its result.
+
+    For browser tests that set up what a person would set up elsewhere (an external URL, a
+    dashboard), through Home Assistant's own API.
+    """
+    async with (
+        asyncio.timeout(30),
+        aiohttp.ClientSession() as session,
+        _Websocket.connect(session, home.url, access_token) as websocket,
+    ):
+        return await websocket.call(command, **fields)
+
+
 def banner(home: DemoHome, sandbox_url: str, seconds: float) -> str:
     """Return what the demo prints once it is ready."""
     return f"""

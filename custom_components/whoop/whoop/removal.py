@@ -21,8 +21,8 @@ from ..const import whoop_base_url
 from ..whoop_api import WhoopClient, WhoopError
 from .auth.refresher import async_get_refresher
 from .cloudhook import async_delete_cloudhook
-from .history.importer import history_store
 from .coordinator import WhoopConfigEntry
+from .history.importer import history_store
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -28,7 +28,7 @@ from .coordinator import (
     WhoopRuntimeData,
     WorkoutCoordinator,
 )
-from .history.importer import WhoopHistory, history_store
+from .history.importer import WhoopHistory
 from .history.pacing import async_get_pacer
 from .webhook import async_register_webhook
 
@@ -183,4 +183,3 @@ async def async_unload_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> bo
     if unloaded and (history := entry.runtime_data.history) is not None:
         await history.async_stop()  # writes the cursor: the next setup resumes there
     return unloaded
-
