@@ -11,6 +11,7 @@ from custom_components.whoop.whatsapp_api import (
     TokenInfo,
     WhatsAppAuthenticationError,
     WhatsAppClient,
+    WhatsAppErrorKind,
     WhatsAppInvalidParameterError,
     WhatsAppPermissionError,
 )
@@ -168,8 +169,17 @@ async def test_exchange_with_a_wrong_secret(client: WhatsAppClient) -> None:
 
     # Meta answers code 1 here: the client must not treat it as a temporary failure.
     assert caught.value.code == 1
-    assert not caught.value.retryable
+    assert caught.value.kind is WhatsAppErrorKind.NEVER_RETRY
     assert "wrong-secret" not in str(caught.value)
+
+
+async def test_exchange_with_an_empty_secret(client: WhatsAppClient) -> None:
+    # An empty secret is nothing to redact: the message stays readable.
+    with pytest.raises(WhatsAppInvalidParameterError) as caught:
+        await client.exchange_token(APP_ID, "")
+
+    assert caught.value.code == 1
+    assert caught.value.message
 
 
 async def test_exchange_with_a_wrong_app_id(client: WhatsAppClient) -> None:

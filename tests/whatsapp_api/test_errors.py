@@ -1,6 +1,7 @@
 """Each Graph error code reaches the caller as the exception its meaning calls for."""
 
 from datetime import timedelta
+import json
 import socket
 
 import aiohttp
@@ -13,7 +14,9 @@ from custom_components.whoop.whatsapp_api import (
     WhatsAppClient,
     WhatsAppConnectionError,
     WhatsAppError,
+    WhatsAppErrorKind,
     WhatsAppInvalidParameterError,
+    WhatsAppMessageError,
     WhatsAppNotRegisteredError,
     WhatsAppOutsideWindowError,
     WhatsAppPermissionError,
@@ -26,6 +29,7 @@ from custom_components.whoop.whatsapp_api import (
     WhatsAppUnsupportedMessageError,
     error_class_for,
 )
+from custom_components.whoop.whatsapp_api.exceptions import ERROR_TEXT_MAX_LENGTH
 from sandbox.graph import ACCESS_TOKEN, PHONE_NUMBER_ID, GraphSandbox
 
 from .conftest import RECIPIENT
@@ -60,6 +64,9 @@ REFERENCE_TABLE = [
     (1, None, WhatsAppTemporaryError),
     (2, None, WhatsAppTemporaryError),
     (131000, None, WhatsAppTemporaryError),
+    (131016, None, WhatsAppTemporaryError),
+    (131057, None, WhatsAppTemporaryError),
+    (131048, None, WhatsAppRateLimitError),
 ]
 
 
@@ -92,19 +99,113 @@ def test_the_table_is_data_covering_every_reference_code() -> None:
     assert error_class_for(999_999) is WhatsAppError
 
 
+KIND_BY_CODE = [
+    *(
+        (code, WhatsAppErrorKind.RETRY_AFTER_BACKOFF)
+        for code in (4, 80007, 130429, 131048, 131056)
+    ),
+    *((code, WhatsAppErrorKind.RETRY_ONCE) for code in (1, 2, 131000, 131016, 131057)),
+    *((code, WhatsAppErrorKind.REAUTH) for code in (190, 0, 10, 200, 250, 299)),
+    *((code, WhatsAppErrorKind.REPAIR) for code in (368, 131031, 133010)),
+    *(
+        (code, WhatsAppErrorKind.NEVER_RETRY)
+        for code in (100, 131008, 131026, 131030, 131047, 131051, 132000, 132001, 2500)
+    ),
+]
+
+
+@pytest.mark.parametrize(("code", "kind"), KIND_BY_CODE)
+def test_each_code_has_the_kind_delivery_decides_by(
+    code: int, kind: WhatsAppErrorKind
+) -> None:
+    assert error_class_for(code).kind is kind
+
+
+def test_only_one_class_per_retry_kind() -> None:
+    # Delivery retries by class: each retry kind must belong to exactly one class.
+    classes = {*ERROR_CLASSES.values(), WhatsAppConnectionError, WhatsAppResponseError}
+    backoff = {c for c in classes if c.kind is WhatsAppErrorKind.RETRY_AFTER_BACKOFF}
+    once = {c for c in classes if c.kind is WhatsAppErrorKind.RETRY_ONCE}
+
+    assert backoff == {WhatsAppRateLimitError}
+    assert once == {WhatsAppTemporaryError}
+    assert WhatsAppConnectionError.kind is WhatsAppErrorKind.NEVER_RETRY
+    assert WhatsAppMessageError.kind is WhatsAppErrorKind.NEVER_RETRY
+    assert issubclass(WhatsAppMessageError, WhatsAppError)
+
+
 @pytest.mark.parametrize(
-    ("error_class", "retryable"),
+    ("code", "expected"),
     [
-        (WhatsAppRateLimitError, True),
-        (WhatsAppTemporaryError, True),
-        (WhatsAppConnectionError, True),
-        (WhatsAppOutsideWindowError, False),
-        (WhatsAppAuthenticationError, False),
-        (WhatsAppAccountBlockedError, False),
+        (2500, WhatsAppTemporaryError),  # unknown code: Meta's word decides
+        (100, WhatsAppTemporaryError),
+        (131056, WhatsAppRateLimitError),  # keeps its back-off
+        (190, WhatsAppAuthenticationError),  # a token error stays one
+        (368, WhatsAppAccountBlockedError),
     ],
 )
-def test_retryable(error_class: type[WhatsAppError], retryable: bool) -> None:
-    assert error_class("x").retryable is retryable
+async def test_is_transient_makes_a_never_retried_error_temporary(
+    client: WhatsAppClient,
+    graph: GraphSandbox,
+    code: int,
+    expected: type[WhatsAppError],
+) -> None:
+    graph.fail_next_raw(
+        400,
+        body=json.dumps(
+            {
+                "error": {
+                    "message": "Something went wrong",
+                    "type": "OAuthException",
+                    "code": code,
+                    "is_transient": True,
+                    "error_user_title": "Try again",
+                    "error_user_msg": "Please try again in a moment.",
+                    "fbtrace_id": "AbC",
+                }
+            }
+        ),
+        content_type="application/json",
+    )
+
+    with pytest.raises(WhatsAppError) as caught:
+        await client.send_text(RECIPIENT, "Hi")
+
+    error = caught.value
+    assert type(error) is expected
+    assert error.is_transient is True
+    assert error.user_title == "Try again"
+    assert error.user_message == "Please try again in a moment."
+    assert graph.messages == []
+
+
+async def test_error_texts_are_bounded_and_redacted(
+    client: WhatsAppClient, graph: GraphSandbox
+) -> None:
+    graph.fail_next_raw(
+        400,
+        body=json.dumps(
+            {
+                "error": {
+                    "message": "x" * 5000,
+                    "code": 100,
+                    "is_transient": False,
+                    "error_user_msg": f"token {ACCESS_TOKEN}",
+                    "error_data": {"details": "y" * 5000},
+                }
+            }
+        ),
+        content_type="application/json",
+    )
+
+    with pytest.raises(WhatsAppInvalidParameterError) as caught:
+        await client.send_text(RECIPIENT, "Hi")
+
+    error = caught.value
+    assert len(error.message) == len(error.details or "") == ERROR_TEXT_MAX_LENGTH
+    assert error.is_transient is False
+    assert error.user_title is None
+    assert ACCESS_TOKEN not in (error.user_message or "")
 
 
 async def test_unknown_code_raises_the_base_class(
@@ -333,7 +434,7 @@ async def test_pair_rate_limit_with_the_default_interval(
     await client.send_text("+33612345678", "Another person is not limited")
 
     assert caught.value.code == 131056
-    assert caught.value.retryable
+    assert caught.value.kind is WhatsAppErrorKind.RETRY_AFTER_BACKOFF
     assert [message.text for message in graph.messages] == [
         "First",
         "Another person is not limited",

@@ -8,6 +8,8 @@ from custom_components.whoop.whatsapp_api import (
     InvalidPhoneNumberError,
     WhatsAppClient,
     WhatsAppInvalidParameterError,
+    WhatsAppMessageError,
+    WhatsAppTemplateError,
 )
 from sandbox.graph import ALERT_TEMPLATE, NAMED_ALERT_TEMPLATE, GraphSandbox
 
@@ -127,6 +129,72 @@ async def test_send_template_with_header_parameter(
     assert message.text == "Guten Morgen Anna\nErholung 87 %, Schlaf 7 h 40."
 
 
+# ALERT_TEMPLATE's text without its two placeholders.
+ALERT_FIXED_LENGTH = len("WHOOP alert: \n\n\n\nSent by Home Assistant.")
+
+
+async def test_long_parameters_are_shortened_so_meta_accepts_the_template(
+    client: WhatsAppClient, graph: GraphSandbox
+) -> None:
+    sent = await client.send_template(
+        RECIPIENT,
+        ALERT_TEMPLATE,
+        "en_US",
+        body_parameters=["Low recovery", "Rest today. " * 200],
+        body_fixed_length=ALERT_FIXED_LENGTH,
+    )
+
+    assert sent.shortened_parameters == ("body.2",)
+    [message] = graph.messages
+    assert message.body_parameters[0] == "Low recovery"
+    assert message.body_parameters[1].endswith("…")
+    assert 1000 < len(message.text or "") <= 1024
+
+
+async def test_without_the_fixed_length_each_parameter_is_cut_to_1024(
+    client: WhatsAppClient, graph: GraphSandbox
+) -> None:
+    # Each parameter fits alone, but the whole body does not: Meta answers 132005.
+    with pytest.raises(WhatsAppTemplateError) as caught:
+        await client.send_template(
+            RECIPIENT,
+            ALERT_TEMPLATE,
+            "en_US",
+            body_parameters=["x" * 600, "y" * 2000],
+        )
+
+    assert caught.value.code == 132005
+    assert graph.messages == []
+
+
+async def test_a_long_header_parameter_is_shortened(
+    client: WhatsAppClient, graph: GraphSandbox
+) -> None:
+    graph.add_template("whoop_daily", header="Hi {{1}}", body="Recovery {{1}}.")
+
+    sent = await client.send_template(
+        RECIPIENT,
+        "whoop_daily",
+        "en_US",
+        header_parameters=["Anna " * 30],
+        body_parameters=["87 %"],
+    )
+
+    assert sent.shortened_parameters == ("header.1",)
+    assert len(graph.messages[0].header_parameters[0]) <= 60
+
+
+async def test_nothing_is_shortened_when_everything_fits(
+    client: WhatsAppClient, graph: GraphSandbox
+) -> None:
+    sent = await client.send_template(
+        RECIPIENT, ALERT_TEMPLATE, "en_US", body_parameters=["A", "B"]
+    )
+
+    assert sent.shortened_parameters == ()
+    assert graph.messages[0].body_parameters == ("A", "B")
+
+
 async def test_send_template_without_parameters(
     client: WhatsAppClient, graph: GraphSandbox
 ) -> None:
@@ -227,20 +295,23 @@ async def test_unsupported_upload_type_is_refused(
     [
         ({}, "exactly one"),
         ({"link": "https://example.com/a.png", "media_id": "1"}, "exactly one"),
+        ({"media_id": "1", "caption": "c" * 1025}, "caption holds at most 1024"),
     ],
 )
-async def test_media_needs_exactly_one_source(
-    client: WhatsAppClient, kwargs: dict[str, str], reason: str
+async def test_media_needs_one_source_and_a_short_caption(
+    client: WhatsAppClient, graph: GraphSandbox, kwargs: dict[str, str], reason: str
 ) -> None:
-    with pytest.raises(ValueError, match=reason):
+    with pytest.raises(WhatsAppMessageError, match=reason):
         await client.send_image(RECIPIENT, **kwargs)
+
+    assert graph.messages == []
 
 
 @pytest.mark.parametrize("body", ["", "   \n", "x" * 4097])
 async def test_invalid_text_is_refused_before_sending(
     client: WhatsAppClient, graph: GraphSandbox, body: str
 ) -> None:
-    with pytest.raises(ValueError, match="text message"):
+    with pytest.raises(WhatsAppMessageError, match="text message"):
         await client.send_text(RECIPIENT, body)
 
     assert graph.messages == []
@@ -257,7 +328,7 @@ async def test_text_of_exactly_4096_characters_is_sent(
 async def test_empty_template_parameter_is_refused_before_sending(
     client: WhatsAppClient, graph: GraphSandbox
 ) -> None:
-    with pytest.raises(ValueError, match="parameter 2 is empty"):
+    with pytest.raises(WhatsAppMessageError, match="parameter 2 is empty"):
         await client.send_template(
             RECIPIENT, ALERT_TEMPLATE, "en_US", body_parameters=["Title", " \n\t "]
         )

@@ -6,6 +6,7 @@ import json
 
 from ._json import JSONObject
 from .exceptions import (
+    ERROR_TEXT_MAX_LENGTH,
     WhatsAppError,
     WhatsAppResponseError,
     WhatsAppTemporaryError,
@@ -54,33 +55,43 @@ def decode_response(
 
 
 def error_from_graph(
-    status: int,
-    error: Mapping[object, object],
+    status: int | None,
+    error: Mapping[str, object],
     redact: Callable[[str], str],
     overrides: Mapping[int, type[WhatsAppError]] | None = None,
 ) -> WhatsAppError:
-    """Build the exception for a Graph error object, choosing its class by ``code``."""
+    """Build the exception for a Graph error object, choosing its class by ``code``.
+
+    Also reads the error objects of status webhooks, which have a ``title`` and no HTTP status.
+    """
     code = _int_or_none(error.get("code"))
     if code is None:
         return WhatsAppResponseError(
             "The Graph API answered with an error without a code", http_status=status
         )
-    raw_message = error.get("message")
-    message = (
-        redact(raw_message)
-        if isinstance(raw_message, str)
-        else f"Graph API error {code}"
-    )
+
+    def text(value: object) -> str | None:
+        if not isinstance(value, str) or not value:
+            return None
+        return redact(value)[:ERROR_TEXT_MAX_LENGTH]
+
     error_data = error.get("error_data")
     details = error_data.get("details") if isinstance(error_data, Mapping) else None
-    trace_id = error.get("fbtrace_id")
-    return error_class_for(code, overrides)(
-        message,
+    is_transient = error.get("is_transient")
+    is_transient = is_transient if isinstance(is_transient, bool) else None
+    error_class = error_class_for(code, overrides, is_transient=is_transient)
+    return error_class(
+        text(error.get("message"))
+        or text(error.get("title"))
+        or f"Graph API error {code}",
         code=code,
         subcode=_int_or_none(error.get("error_subcode")),
-        details=redact(details) if isinstance(details, str) else None,
-        fbtrace_id=trace_id if isinstance(trace_id, str) else None,
+        details=text(details),
+        fbtrace_id=text(error.get("fbtrace_id")),
         http_status=status,
+        is_transient=is_transient,
+        user_title=text(error.get("error_user_title")),
+        user_message=text(error.get("error_user_msg")),
     )
 
 

@@ -1,13 +1,23 @@
 """Async client for the WhatsApp Cloud API (Meta's Graph API), on a caller-owned aiohttp session."""
 
+import asyncio
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 import logging
-from typing import Final
+from pathlib import Path
+from typing import BinaryIO, Final
 
 import aiohttp
 
 from ._json import JSONObject, required_str
 from ._responses import decode_response
+from .compose import (
+    CAPTION_MAX_LENGTH,
+    TEMPLATE_HEADER_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    TemplateParameters,
+    compose_template_parameters,
+)
 from .const import (
     DEFAULT_REQUEST_TIMEOUT,
     GRAPH_API_VERSION,
@@ -18,24 +28,25 @@ from .exceptions import (
     TOKEN_EXCHANGE_ERROR_CLASSES,
     WhatsAppConnectionError,
     WhatsAppError,
+    WhatsAppMediaError,
+    WhatsAppMessageError,
 )
+from .interactive import ReplyButton, quick_reply_components, reply_buttons_content
+from .media import check_media_size, is_supported_media, media_kind
 from .models import ExchangedToken, PhoneNumber, SentMessage, TokenInfo
 from .phone_numbers import normalize_phone_number
-from .text import TEXT_MAX_LENGTH, flatten_template_parameter
 
 _LOGGER = logging.getLogger(__name__)
 
 _REDACTED: Final = "[redacted]"
+MESSAGE_ID_MAX_LENGTH: Final = 256
 _PHONE_NUMBER_FIELDS: Final = "display_phone_number,verified_name,quality_rating"
-
-type TemplateParameters = Sequence[str] | Mapping[str, str]
-"""Positional parameters (``{{1}}``, ``{{2}}``...) or named ones (``{{title}}``) by name."""
 
 
 class WhatsAppClient:
     """Send WhatsApp messages from one business phone number through the Cloud API.
 
-    The client does not retry: errors carry ``retryable`` so the caller can decide, and rate
+    The client does not retry: each error's ``kind`` tells the caller what to do, and rate
     limits per recipient are best handled by a queue per recipient.
     """
 
@@ -95,21 +106,21 @@ class WhatsAppClient:
             reply_to: The ``wamid.`` of a message to quote.
 
         Raises:
-            ValueError: ``body`` is empty or too long.
+            WhatsAppMessageError: ``body`` is empty or too long.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message (e.g. WhatsAppOutsideWindowError).
         """
         if not body.strip():
             msg = "A text message needs a body"
-            raise ValueError(msg)
+            raise WhatsAppMessageError(msg)
         if len(body) > TEXT_MAX_LENGTH:
             msg = f"A text message holds at most {TEXT_MAX_LENGTH} characters (got {len(body)}): split it"
-            raise ValueError(msg)
+            raise WhatsAppMessageError(msg)
         return await self._send(
             to, "text", {"body": body, "preview_url": preview_url}, reply_to=reply_to
         )
 
-    async def send_template(
+    async def send_template(  # a template's parts are many
         self,
         to: str,
         name: str,
@@ -117,11 +128,14 @@ class WhatsAppClient:
         *,
         body_parameters: TemplateParameters = (),
         header_parameters: TemplateParameters = (),
+        body_fixed_length: int | None = None,
+        button_payloads: Sequence[str] = (),
         reply_to: str | None = None,
     ) -> SentMessage:
         """Send an approved template: the only kind of message delivered outside the 24-hour window.
 
-        Parameters are flattened first (Meta refuses newlines, tabs and runs of spaces in them).
+        Parameters are flattened (Meta refuses newlines, tabs and runs of spaces in them) and
+        shortened with "…" to fit; the result's ``shortened_parameters`` names those shortened.
 
         Args:
             to: The recipient's number, with country code.
@@ -130,25 +144,84 @@ class WhatsAppClient:
             body_parameters: Texts for the body's placeholders: a sequence for ``{{1}}``, ``{{2}}``...,
                 a mapping for named placeholders.
             header_parameters: Texts for a text header's placeholder, in the same form.
+            body_fixed_length: The body's length without placeholders, if known: parameters are
+                then shortened so the whole body fits 1,024 characters.
+            button_payloads: The payload each quick-reply button of the template sends back in
+                the webhook when pressed, in the buttons' order.
             reply_to: The ``wamid.`` of a message to quote.
 
         Raises:
-            ValueError: A parameter is empty once flattened.
+            WhatsAppMessageError: A parameter is empty once flattened, or a payload is invalid.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message (e.g. WhatsAppTemplateError).
         """
-        components = [
-            {"type": kind, "parameters": _template_parameters(parameters)}
-            for kind, parameters in (
-                ("header", header_parameters),
-                ("body", body_parameters),
+        components: list[dict[str, object]] = []
+        shortened: list[str] = []
+        if header_parameters:
+            header = compose_template_parameters(
+                header_parameters,
+                parameter_limit=TEMPLATE_HEADER_MAX_LENGTH,
             )
-            if parameters
-        ]
+            components.append({"type": "header", "parameters": list(header.parameters)})
+            shortened += [f"header.{key}" for key in header.shortened]
+        if body_parameters:
+            body = compose_template_parameters(
+                body_parameters, fixed_text_length=body_fixed_length
+            )
+            components.append({"type": "body", "parameters": list(body.parameters)})
+            shortened += [f"body.{key}" for key in body.shortened]
+        components += quick_reply_components(button_payloads)
         template: dict[str, object] = {"name": name, "language": {"code": language}}
         if components:
             template["components"] = components
-        return await self._send(to, "template", template, reply_to=reply_to)
+        sent = await self._send(to, "template", template, reply_to=reply_to)
+        if shortened:
+            _LOGGER.debug(
+                "Template %s: shortened %s to fit", name, ", ".join(shortened)
+            )
+            sent = replace(sent, shortened_parameters=tuple(shortened))
+        return sent
+
+    async def send_buttons(
+        self,
+        to: str,
+        body: str,
+        buttons: Sequence[ReplyButton],
+        *,
+        reply_to: str | None = None,
+    ) -> SentMessage:
+        """Send a text with up to three reply buttons (inside the 24-hour window only).
+
+        The webhook reports a press as an inbound message with the button's id and title.
+
+        Raises:
+            WhatsAppMessageError: The body or buttons break WhatsApp's limits (see
+                :func:`reply_buttons_content`).
+            InvalidPhoneNumberError: ``to`` is not a valid number.
+            WhatsAppError: Meta refused the message (e.g. WhatsAppOutsideWindowError).
+        """
+        content = reply_buttons_content(body, buttons)
+        return await self._send(to, "interactive", content, reply_to=reply_to)
+
+    async def mark_as_read(self, message_id: str) -> None:
+        """Mark an inbound message (and those before it) as read: the sender sees blue ticks.
+
+        Raises:
+            WhatsAppMessageError: ``message_id`` is empty or too long.
+            WhatsAppError: Meta refused the request.
+        """
+        if not message_id or len(message_id) > MESSAGE_ID_MAX_LENGTH:
+            msg = "A message id has 1 to 256 characters"
+            raise WhatsAppMessageError(msg)
+        await self._request(
+            "POST",
+            f"{self._phone_number_id}/messages",
+            json={
+                "messaging_product": MESSAGING_PRODUCT,
+                "status": "read",
+                "message_id": message_id,
+            },
+        )
 
     async def send_image(
         self,
@@ -161,7 +234,8 @@ class WhatsAppClient:
         """Send an image by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            ValueError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given, or
+                the caption is longer than 1,024 characters.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -179,7 +253,8 @@ class WhatsAppClient:
         """Send a document by public HTTPS link or by the id :meth:`upload_media` returned.
 
         Raises:
-            ValueError: Not exactly one of ``link`` and ``media_id`` is given.
+            WhatsAppMessageError: Not exactly one of ``link`` and ``media_id`` is given, or
+                the caption is longer than 1,024 characters.
             InvalidPhoneNumberError: ``to`` is not a valid number.
             WhatsAppError: Meta refused the message.
         """
@@ -187,15 +262,74 @@ class WhatsAppClient:
             to, "document", _media(link, media_id, caption=caption, filename=filename)
         )
 
-    async def upload_media(self, data: bytes, mime_type: str, filename: str) -> str:
-        """Upload a file to Meta (kept 30 days) and return its media id, usable in sends.
+    async def upload_media(
+        self,
+        data: bytes,
+        mime_type: str,
+        filename: str,
+        *,
+        animated: bool = False,
+    ) -> str:
+        """Upload a file held in memory to Meta (kept 30 days) and return its media id.
 
-        This works for a Home Assistant that Meta cannot reach, unlike sending by link.
+        This works for a Home Assistant that Meta cannot reach, unlike sending by link. For a
+        file on disk use :meth:`upload_media_file`, which does not read it into memory.
+
+        A type WhatsApp does not list is left to Meta to refuse (131053), as before this check.
+
+        Raises:
+            WhatsAppMediaTooLargeError: The file is larger than its kind allows; nothing was sent.
+            WhatsAppError: Meta refused the file (WhatsAppInvalidParameterError for its type).
         """
+        if is_supported_media(mime_type):
+            check_media_size(mime_type, len(data), animated=animated)
+        return await self._upload(data, mime_type, filename)
+
+    async def upload_media_file(
+        self,
+        path: Path,
+        mime_type: str,
+        *,
+        filename: str | None = None,
+        animated: bool = False,
+    ) -> str:
+        """Upload a file from disk to Meta, streamed in chunks, and return its media id.
+
+        The type and size are checked before the file is opened; the file is read and closed
+        in a worker thread, never in the event loop.
+
+        Args:
+            path: The file.
+            mime_type: Its MIME type, e.g. ``image/png``.
+            filename: The name Meta records; the file's own name when ``None``.
+            animated: Whether an ``image/webp`` sticker is animated (allowed to be larger).
+
+        Raises:
+            WhatsAppMediaError: WhatsApp does not accept the type, the file is too large
+                (WhatsAppMediaTooLargeError) or it cannot be read; nothing was sent.
+            WhatsAppError: Meta refused the file.
+        """
+        kind = media_kind(mime_type, animated=animated)
+        try:
+            size = (await asyncio.to_thread(path.stat)).st_size
+            check_media_size(mime_type, size, animated=animated)
+            file = await asyncio.to_thread(path.open, "rb")
+        except OSError as err:
+            msg = f"Cannot read the {kind} file: {type(err).__name__}"
+            raise WhatsAppMediaError(msg) from err
+        try:
+            # aiohttp streams a file object in chunks, read in its executor.
+            return await self._upload(file, mime_type, filename or path.name)
+        finally:
+            await asyncio.to_thread(file.close)
+
+    async def _upload(
+        self, content: bytes | BinaryIO, mime_type: str, filename: str
+    ) -> str:
         form = aiohttp.FormData()
         form.add_field("messaging_product", MESSAGING_PRODUCT)
         form.add_field("type", mime_type)
-        form.add_field("file", data, filename=filename, content_type=mime_type)
+        form.add_field("file", content, filename=filename, content_type=mime_type)
         response = await self._request(
             "POST", f"{self._phone_number_id}/media", data=form
         )
@@ -312,36 +446,16 @@ class WhatsAppClient:
         return decode_response(status, text, redact, error_overrides)
 
 
-def _template_parameters(parameters: TemplateParameters) -> list[dict[str, str]]:
-    if isinstance(parameters, str):
-        # A string is a sequence of one-letter parameters: certainly not what was meant.
-        msg = "Template parameters are a list or a mapping of texts, not one text"
-        raise TypeError(msg)
-    named = isinstance(parameters, Mapping)
-    items = (
-        parameters.items()
-        if isinstance(parameters, Mapping)
-        else enumerate(parameters, start=1)
-    )
-    result = []
-    for key, value in items:
-        text = flatten_template_parameter(value)
-        if not text:
-            msg = f"Template parameter {key} is empty"
-            raise ValueError(msg)
-        parameter = {"type": "text", "text": text}
-        if named:
-            parameter["parameter_name"] = str(key)
-        result.append(parameter)
-    return result
-
-
 def _media(
     link: str | None, media_id: str | None, **optional: str | None
 ) -> dict[str, str]:
     if (link is None) == (media_id is None):
         msg = "Give exactly one of link and media_id"
-        raise ValueError(msg)
+        raise WhatsAppMessageError(msg)
+    caption = optional.get("caption")
+    if caption is not None and len(caption) > CAPTION_MAX_LENGTH:
+        msg = f"A caption holds at most {CAPTION_MAX_LENGTH} characters (got {len(caption)})"
+        raise WhatsAppMessageError(msg)
     media = {"link": link} if link is not None else {"id": str(media_id)}
     media.update({key: value for key, value in optional.items() if value is not None})
     return media

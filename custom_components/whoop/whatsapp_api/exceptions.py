@@ -5,10 +5,33 @@ Meta advises branching on the Graph error ``code`` (and ``error_subcode``), neve
 """
 
 from collections.abc import Mapping
+from enum import StrEnum
 from typing import ClassVar, Final
 
 # error_subcode of code 190 when the token has expired (rather than being invalid or revoked).
 SUBCODE_TOKEN_EXPIRED: Final = 463
+
+ERROR_TEXT_MAX_LENGTH: Final = 1024
+"""The longest text from an error body kept in an exception (Meta's texts are far shorter)."""
+
+
+class WhatsAppErrorKind(StrEnum):
+    """What a caller does about an error: the classification delivery decides by."""
+
+    RETRY_AFTER_BACKOFF = "retry_after_backoff"
+    """A rate limit: send again after a growing pause (:class:`WhatsAppRateLimitError` only)."""
+
+    RETRY_ONCE = "retry_once"
+    """A temporary failure: send again once (:class:`WhatsAppTemporaryError` only)."""
+
+    NEVER_RETRY = "never_retry"
+    """Sending the same again fails the same way: tell the user."""
+
+    REAUTH = "reauth"
+    """Only a new or better token helps: ask the user for one."""
+
+    REPAIR = "repair"
+    """The business account or number needs fixing in Meta's tools: raise a repair issue."""
 
 
 class WhatsAppError(Exception):
@@ -21,12 +44,15 @@ class WhatsAppError(Exception):
         details: ``error_data.details``: often the most precise explanation.
         fbtrace_id: Meta's trace id, for a support request.
         http_status: The HTTP status of the response, if one was received.
+        is_transient: Meta's ``is_transient``: ``True`` makes an unclassified error temporary.
+        user_title: Meta's ``error_user_title``, a heading meant for people, if any.
+        user_message: Meta's ``error_user_msg``, an explanation meant for people, if any.
     """
 
-    retryable: ClassVar[bool] = False
-    """Whether sending the same request again later may succeed."""
+    kind: ClassVar[WhatsAppErrorKind] = WhatsAppErrorKind.NEVER_RETRY
+    """What the caller does about it; each subclass names its own."""
 
-    def __init__(
+    def __init__(  # the fields of a Graph error body
         self,
         message: str,
         *,
@@ -35,6 +61,9 @@ class WhatsAppError(Exception):
         details: str | None = None,
         fbtrace_id: str | None = None,
         http_status: int | None = None,
+        is_transient: bool | None = None,
+        user_title: str | None = None,
+        user_message: str | None = None,
     ) -> None:
         """Initialise the error from the fields of a Graph error body."""
         self.message = message
@@ -43,6 +72,9 @@ class WhatsAppError(Exception):
         self.details = details
         self.fbtrace_id = fbtrace_id
         self.http_status = http_status
+        self.is_transient = is_transient
+        self.user_title = user_title
+        self.user_message = user_message
         super().__init__(self._describe())
 
     def _describe(self) -> str:
@@ -59,6 +91,8 @@ class WhatsAppError(Exception):
 class WhatsAppAuthenticationError(WhatsAppError):
     """The access token is expired, invalid or revoked (190, 0): the user must enter a new one."""
 
+    kind = WhatsAppErrorKind.REAUTH
+
     @property
     def expired(self) -> bool:
         """Whether the token expired (rather than being invalid or revoked)."""
@@ -67,6 +101,8 @@ class WhatsAppAuthenticationError(WhatsAppError):
 
 class WhatsAppPermissionError(WhatsAppError):
     """The token lacks ``whatsapp_business_messaging`` or access to the number (10, 200-299)."""
+
+    kind = WhatsAppErrorKind.REAUTH
 
 
 class WhatsAppInvalidParameterError(WhatsAppError):
@@ -94,33 +130,84 @@ class WhatsAppUndeliverableError(WhatsAppError):
 
 
 class WhatsAppRateLimitError(WhatsAppError):
-    """A rate limit was hit (app, account, throughput or same-recipient pair): retry later."""
+    """A rate limit was hit (app, account, throughput, spam or same-recipient pair): retry later."""
 
-    retryable = True
+    kind = WhatsAppErrorKind.RETRY_AFTER_BACKOFF
 
 
 class WhatsAppAccountBlockedError(WhatsAppError):
     """The business account is blocked or locked for a policy violation (368, 131031)."""
 
+    kind = WhatsAppErrorKind.REPAIR
+
 
 class WhatsAppNotRegisteredError(WhatsAppError):
     """The business phone number is not registered with the Cloud API (133010)."""
 
+    kind = WhatsAppErrorKind.REPAIR
+
 
 class WhatsAppTemporaryError(WhatsAppError):
-    """Meta reported an unknown or temporary failure (1, 2, 131000, or a bare 5xx): retry once."""
+    """Meta reported a temporary failure: retry once.
 
-    retryable = True
+    Codes 1, 2, 131000, 131016 (service unavailable), 131057 (account in maintenance), any error
+    Meta marks ``is_transient``, or a bare 5xx.
+    """
+
+    kind = WhatsAppErrorKind.RETRY_ONCE
 
 
 class WhatsAppConnectionError(WhatsAppError):
-    """The Graph API could not be reached (timeout, network failure)."""
+    """The Graph API could not be reached (timeout, network failure).
 
-    retryable = True
+    Not retried automatically: a timeout may come after Meta accepted a message, and sending it
+    again could deliver it twice.
+    """
 
 
 class WhatsAppResponseError(WhatsAppError):
-    """The Graph API answered with a body the client does not understand."""
+    """The Graph API (or a webhook) sent a body the client does not understand."""
+
+
+class WhatsAppWebhookError(WhatsAppResponseError):
+    """A webhook body is too large, not JSON, or breaks the shapes Meta documents."""
+
+
+class WhatsAppMessageError(WhatsAppError, ValueError):
+    """The client cannot build the message asked for; nothing was sent.
+
+    E.g. an empty or too long text, an empty template parameter, too many buttons. It is a
+    ``ValueError`` too, for callers written before it existed.
+    """
+
+
+class WhatsAppMediaError(WhatsAppMessageError):
+    """A file WhatsApp would refuse (type not accepted), or that cannot be read; nothing was sent."""
+
+
+class WhatsAppMediaTooLargeError(WhatsAppMediaError):
+    """A file is larger than WhatsApp accepts for its kind; it was neither read nor sent.
+
+    Attributes:
+        media_kind: ``image``, ``video``, ``audio``, ``document``, ``sticker``...
+        size: The file's size in bytes.
+        max_bytes: The largest file of that kind, in bytes.
+    """
+
+    def __init__(self, *, kind: str, size: int, max_bytes: int, label: str) -> None:
+        """Initialise the error from the kind of media, the file's size and the limit."""
+        self.media_kind = kind
+        self.size = size
+        self.max_bytes = max_bytes
+        megabyte = 1024 * 1024
+        size_text = (
+            f"{size / megabyte:.1f} MB"
+            if max_bytes >= megabyte
+            else f"{size / 1024:.0f} KB"
+        )
+        super().__init__(
+            f"A WhatsApp {kind.replace('_', ' ')} may be at most {label}; the file has {size_text}"
+        )
 
 
 class InvalidPhoneNumberError(ValueError):
@@ -171,6 +258,8 @@ ERROR_CLASSES: Final[Mapping[int, type[WhatsAppError]]] = {
     1: WhatsAppTemporaryError,
     2: WhatsAppTemporaryError,
     131000: WhatsAppTemporaryError,
+    131016: WhatsAppTemporaryError,  # service unavailable
+    131057: WhatsAppTemporaryError,  # business account in maintenance mode
 }
 """The exception for each Graph error code; codes not listed raise :class:`WhatsAppError`."""
 
@@ -184,9 +273,21 @@ TOKEN_EXCHANGE_ERROR_CLASSES: Final[Mapping[int, type[WhatsAppError]]] = {
 
 
 def error_class_for(
-    code: int, overrides: Mapping[int, type[WhatsAppError]] | None = None
+    code: int,
+    overrides: Mapping[int, type[WhatsAppError]] | None = None,
+    *,
+    is_transient: bool | None = None,
 ) -> type[WhatsAppError]:
-    """Return the exception class for a Graph error code (``overrides`` first, for one endpoint)."""
+    """Return the exception class for a Graph error code (``overrides`` first, for one endpoint).
+
+    An error Meta marks ``is_transient`` that would otherwise never be retried is temporary;
+    rate limits, token and account errors keep their class.
+    """
     if overrides and code in overrides:
-        return overrides[code]
-    return ERROR_CLASSES.get(code, WhatsAppError)
+        return overrides[
+            code
+        ]  # what the code means on that endpoint, whatever else Meta says
+    error_class = ERROR_CLASSES.get(code, WhatsAppError)
+    if is_transient and error_class.kind is WhatsAppErrorKind.NEVER_RETRY:
+        return WhatsAppTemporaryError
+    return error_class

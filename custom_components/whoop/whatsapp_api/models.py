@@ -25,11 +25,13 @@ class SentMessage:
         message_id: The ``wamid.`` id, used by status webhooks and replies.
         wa_id: The recipient's WhatsApp id (digits only).
         message_status: ``accepted`` or similar when Meta includes it (templates), else ``None``.
+        shortened_parameters: Template parameters the client shortened to fit, e.g. ``body.2``.
     """
 
     message_id: str
     wa_id: str
     message_status: str | None = None
+    shortened_parameters: tuple[str, ...] = ()
 
     @classmethod
     def from_graph(cls, data: JSONObject) -> Self:
