@@ -2,7 +2,8 @@
 
 The sender is checked against the Graph API before anything is stored: the token must be valid,
 unexpired and allowed to send messages (``whatsapp_business_messaging``), and the phone number id
-must name a number the token can use. The entry is titled after the number and its business name.
+must name a number the token can use. The entry is titled after the business name and the number,
+masked: the title shows up in Home Assistant's own log lines and repairs.
 A token that expires is extended right away by Meta's token exchange when the app id and secret
 are given, which also proves them right; for a token that never expires they serve no purpose and
 are not stored.
@@ -36,6 +37,7 @@ import probatio as vol
 from ..const import SUBENTRY_TYPE_RECIPIENT
 from ..entry_kind import EntryKind, is_whatsapp_sender
 from ..whatsapp_api import (
+    InvalidPhoneNumberError,
     PhoneNumber,
     WhatsAppAuthenticationError,
     WhatsAppConnectionError,
@@ -44,6 +46,7 @@ from ..whatsapp_api import (
     WhatsAppPermissionError,
     WhatsAppRateLimitError,
     WhatsAppTemporaryError,
+    parse_phone_number,
 )
 from .settings import (
     CONF_APP_ID,
@@ -57,6 +60,7 @@ _LOGGER = logging.getLogger(__name__)
 
 SECTION_TOKEN_RENEWAL: Final = "token_renewal"  # noqa: S105 - a form section name, no secret
 
+_MASK_MIN_DIGITS: Final = 7
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT: Final = TextSelector()
 
@@ -87,13 +91,30 @@ class _CheckedSender:
 
     @property
     def title(self) -> str:
-        """The entry title, e.g. ``WhatsApp +1 555-0100 (Acme)``."""
-        return f"WhatsApp {self.phone_number.display_phone_number} ({self.phone_number.verified_name})"
+        """The entry title, e.g. ``Acme (WhatsApp +1 650 ••• 199)``."""
+        number = masked_business_number(self.phone_number.display_phone_number)
+        return f"{self.phone_number.verified_name} (WhatsApp {number})"
 
     @property
     def data(self) -> dict[str, Any]:
         """The entry data."""
         return {**EntryKind.WHATSAPP_SENDER.entry_data(), **self.settings.as_data()}
+
+
+def masked_business_number(display_phone_number: str) -> str:
+    """Return the business number with its middle digits hidden, e.g. ``+1 650 ••• 199``.
+
+    Test numbers (``+1 555-...``) are no valid numbers to phonenumbers: they keep their country
+    code and last three digits.
+    """
+    try:
+        return parse_phone_number(display_phone_number).masked
+    except InvalidPhoneNumberError:
+        digits = "".join(filter(str.isdigit, display_phone_number))
+        country = display_phone_number.strip().split(" ", 1)[0]
+        if not country.startswith("+") or len(digits) < _MASK_MIN_DIGITS:
+            return "•••"
+        return f"{country} ••• {digits[-3:]}"
 
 
 class _SenderRefusedError(Exception):
@@ -197,11 +218,12 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
                 errors["base"] = err.error
             else:
                 return self.async_create_entry(title=checked.title, data=checked.data)
+        # After an error the form keeps all that was typed, the token too (an emptied required
+        # field would block the retry): it goes back only to the browser that sent it. A stored
+        # token is never suggested.
         return self.async_show_form(
             step_id="whatsapp_sender",
-            data_schema=self.add_suggested_values_to_schema(
-                SENDER_SCHEMA, _without_secrets(user_input)
-            ),
+            data_schema=self.add_suggested_values_to_schema(SENDER_SCHEMA, user_input),
             errors=errors,
         )
 
@@ -229,7 +251,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
                 return self._async_update_sender(entry, checked)
         return self.async_show_form(
             step_id="whatsapp_reauth",
-            data_schema=REAUTH_SCHEMA,
+            data_schema=self.add_suggested_values_to_schema(REAUTH_SCHEMA, user_input),
             errors=errors,
             description_placeholders={"sender": entry.title},
         )
@@ -254,7 +276,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             else:
                 return self._async_update_sender(entry, checked)
         current = SenderSettings.from_entry(entry)
-        suggested = _without_secrets(user_input) or {
+        suggested = user_input or {
             CONF_PHONE_NUMBER_ID: current.phone_number_id,
             SECTION_TOKEN_RENEWAL: {CONF_APP_ID: current.app_id}
             if current.app_id
@@ -294,17 +316,3 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             # The loaded entry's update listener reloads it on a new connection.
             return self.async_update_and_abort(entry, **changes)
         return self.async_update_reload_and_abort(entry, **changes)
-
-
-def _without_secrets(user_input: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Return form input to suggest again, without the token and the app secret."""
-    if user_input is None:
-        return None
-    suggested = {
-        key: value for key, value in user_input.items() if key != CONF_ACCESS_TOKEN
-    }
-    if renewal := user_input.get(SECTION_TOKEN_RENEWAL):
-        suggested[SECTION_TOKEN_RENEWAL] = {
-            key: value for key, value in renewal.items() if key != CONF_APP_SECRET
-        }
-    return suggested

@@ -35,7 +35,6 @@ from sandbox.graph import (
     ALERT_TEMPLATE,
     APP_ID,
     APP_SECRET,
-    DISPLAY_PHONE_NUMBER,
     PHONE_NUMBER_ID,
     VERIFIED_NAME,
     GraphSandbox,
@@ -43,7 +42,7 @@ from sandbox.graph import (
 
 ALICE = "+447700900123"
 BOB = "+4915112345678"
-SENDER_TITLE = f"WhatsApp {DISPLAY_PHONE_NUMBER} ({VERIFIED_NAME})"
+SENDER_TITLE = f"{VERIFIED_NAME} (WhatsApp +1 650 ••• 199)"
 ALICE_ENTITY = "notify.alice_whatsapp"
 BOB_ENTITY = "notify.bob_whatsapp"
 
