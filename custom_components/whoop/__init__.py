@@ -12,7 +12,11 @@ from .const import DOMAIN
 from .entry_kind import is_whatsapp_sender
 from .services import async_setup_services
 from .whatsapp import setup as whatsapp_setup
-from .whoop import removal as whoop_removal, setup as whoop_setup
+from .whoop import (
+    removal as whoop_removal,
+    repairs as whoop_repairs,
+    setup as whoop_setup,
+)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -40,4 +44,5 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
     """Tell WHOOP to revoke a deleted account's access; a WhatsApp sender needs nothing."""
     if not is_whatsapp_sender(entry):
+        whoop_repairs.async_delete_missing_scopes_issue(hass, entry.entry_id)
         await whoop_removal.async_revoke_access(hass, entry)

@@ -1,4 +1,8 @@
-"""The WHOOP account's Configure dialog: the webhook URL to set in WHOOP's developer dashboard."""
+"""The WHOOP account's Configure dialog: where instant updates come from, to read, not to change.
+
+A WHOOP account has no options. The dialog tells the webhook URL to set in WHOOP's developer
+dashboard and ends there, with a Close button: no form whose Submit would change nothing.
+"""
 
 from typing import Any
 
@@ -13,13 +17,9 @@ class WebhookInfoFlow(OptionsFlow):
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Show the webhook URL; there is nothing to change."""
-        if user_input is not None:
-            return self.async_create_entry(data={})
-        url = webhook_url(self.hass, self.config_entry)
-        return self.async_show_form(
-            step_id="init",
-            description_placeholders={
-                "webhook_url": url or "(set Home Assistant's external URL first)"
-            },
-        )
+        """Show the webhook URL (or what Home Assistant needs first) and close."""
+        if url := webhook_url(self.hass, self.config_entry):
+            return self.async_abort(
+                reason="webhook_info", description_placeholders={"webhook_url": url}
+            )
+        return self.async_abort(reason="webhook_needs_external_url")
