@@ -9,7 +9,7 @@ from typing import BinaryIO, Final
 
 import aiohttp
 
-from ._json import JSONObject, required_str
+from ._json import JSONObject, as_list, as_object, optional_str, required_str
 from ._responses import decode_response
 from .compose import (
     CAPTION_MAX_LENGTH,
@@ -33,7 +33,13 @@ from .exceptions import (
 )
 from .interactive import ReplyButton, quick_reply_components, reply_buttons_content
 from .media import check_media_size, is_supported_media, media_kind
-from .models import ExchangedToken, PhoneNumber, SentMessage, TokenInfo
+from .models import (
+    ExchangedToken,
+    MessageTemplate,
+    PhoneNumber,
+    SentMessage,
+    TokenInfo,
+)
 from .phone_numbers import normalize_phone_number
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,6 +47,10 @@ _LOGGER = logging.getLogger(__name__)
 _REDACTED: Final = "[redacted]"
 MESSAGE_ID_MAX_LENGTH: Final = 256
 _PHONE_NUMBER_FIELDS: Final = "display_phone_number,verified_name,quality_rating"
+_TEMPLATE_FIELDS: Final = "name,language,status,category,components,parameter_format"
+TEMPLATE_PAGE_SIZE: Final = 100
+# Meta allows an unverified business 250 templates; 10 pages of 100 bound the listing.
+TEMPLATE_MAX_PAGES: Final = 10
 
 
 class WhatsAppClient:
@@ -341,6 +351,36 @@ class WhatsAppClient:
             "GET", self._phone_number_id, params={"fields": _PHONE_NUMBER_FIELDS}
         )
         return PhoneNumber.from_graph(response)
+
+    async def list_message_templates(
+        self, business_account_id: str
+    ) -> tuple[MessageTemplate, ...]:
+        """Return the message templates of a WhatsApp Business Account, every language and status.
+
+        Needs ``whatsapp_business_management`` on that account (its id is among
+        :attr:`TokenInfo.managed_business_account_ids`). Follows Meta's paging for at most
+        ``TEMPLATE_MAX_PAGES`` pages.
+
+        Raises:
+            WhatsAppError: Meta refused (WhatsAppPermissionError without the permission).
+        """
+        templates: list[MessageTemplate] = []
+        params = {"fields": _TEMPLATE_FIELDS, "limit": str(TEMPLATE_PAGE_SIZE)}
+        for _page in range(TEMPLATE_MAX_PAGES):
+            response = await self._request(
+                "GET", f"{business_account_id}/message_templates", params=params
+            )
+            templates.extend(
+                MessageTemplate.from_graph(as_object(item, "data[]"))
+                for item in as_list(response.get("data", []), "data")
+            )
+            paging = as_object(response.get("paging", {}), "paging")
+            cursors = as_object(paging.get("cursors", {}), "paging.cursors")
+            after = optional_str(cursors, "after")
+            if paging.get("next") is None or not after:
+                break
+            params = {**params, "after": after}
+        return tuple(templates)
 
     async def debug_token(self) -> TokenInfo:
         """Inspect the client's own token: validity, expiry and permissions."""
