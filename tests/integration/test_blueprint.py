@@ -3,9 +3,11 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+import shutil
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant import config as conf_util
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -28,6 +30,7 @@ from custom_components.whoop.whoop_api.const import SLEEPS_PATH
 from sandbox.app import Sandbox
 from sandbox.graph import ALERT_TEMPLATE, GraphSandbox, ReceivedMessage
 from sandbox.whoop import JOHN
+from tests.e2e.demo_home import REPO_ROOT, DemoHome
 from tests.integration.conftest import SetUpEntry
 from tests.integration.whatsapp.conftest import (
     ALICE,
@@ -347,3 +350,59 @@ def test_the_member_picker_offers_whoop_members_only() -> None:
         "event" in str(field.get("selector", {}).get("entity", {}))
         for field in blueprint["input"].values()
     )
+
+
+async def test_the_development_config_loads_ui_and_hand_written_automations(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    """config/configuration.yaml: the editor's automations.yaml and the automations/ folder."""
+    config_dir = tmp_path / "config"
+    (config_dir / "automations").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "config" / "configuration.yaml", config_dir)
+    (config_dir / "automations.yaml").write_text(
+        "- id: '1700000000000'\n  alias: Saved from the editor\n"
+        "  triggers: [{trigger: homeassistant, event: start}]\n  actions: []\n",
+        encoding="utf-8",
+    )
+    (config_dir / "automations" / "mine.yaml").write_text(
+        "- alias: Written by hand\n"
+        "  triggers: [{trigger: homeassistant, event: start}]\n  actions: []\n",
+        encoding="utf-8",
+    )
+    hass.config.config_dir = str(config_dir)
+    config = await conf_util.async_hass_config_yaml(hass)
+    automations = {
+        key: value for key, value in config.items() if key.startswith("automation")
+    }
+    assert await async_setup_component(hass, "automation", automations)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("automation.saved_from_the_editor") is not None
+    assert hass.states.get("automation.written_by_hand") is not None
+
+
+def test_the_demo_copies_the_blueprints_and_starts_the_editors_file(
+    tmp_path: Path,
+) -> None:
+    home = DemoHome(tmp_path / "demo")
+    home.prepare()
+    copied = tmp_path / "demo" / "blueprints" / "automation" / "whoop"
+    # Copied, not linked: Home Assistant's blueprint listing does not follow links.
+    assert not copied.is_symlink()
+    assert (copied / "morning_report.yaml").read_bytes() == (
+        BLUEPRINTS / "automation" / BLUEPRINT_PATH
+    ).read_bytes()
+    assert (tmp_path / "demo" / "automations.yaml").read_text(
+        encoding="utf-8"
+    ) == "[]\n"
+
+    # A second start keeps what the editor saved and refreshes the blueprints.
+    (tmp_path / "demo" / "automations.yaml").write_text(
+        "- alias: mine\n", encoding="utf-8"
+    )
+    (copied / "stale.yaml").write_text("old", encoding="utf-8")
+    home.prepare()
+    assert (tmp_path / "demo" / "automations.yaml").read_text(encoding="utf-8") == (
+        "- alias: mine\n"
+    )
+    assert not (copied / "stale.yaml").exists()
