@@ -64,6 +64,22 @@ class WhoopAccountFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             )
         return await self.async_step_pick_implementation()
 
+    async def async_step_reconfigure_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say what signing in again changes; on Submit, go to WHOOP.
+
+        A form first, not WHOOP's page at once: the sign-in URL is built from the address the
+        browser uses, which only a config flow request carries (a repair's fix flow starts this
+        flow from a request that does not).
+        """
+        if user_input is None:
+            return self.async_show_form(
+                step_id="reconfigure_confirm",
+                description_placeholders={"name": self._get_reconfigure_entry().title},
+            )
+        return await self.async_step_pick_implementation()
+
     @override
     async def async_oauth_create_entry(self, data: dict[str, Any]) -> ConfigFlowResult:
         """Identify the WHOOP member, then create or update their entry."""

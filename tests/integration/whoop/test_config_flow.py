@@ -8,6 +8,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
@@ -48,6 +49,18 @@ async def _come_back(
     response = await client.get(f"/auth/external/callback?{redirect.query_string}")
     assert response.status == 200
     return dict(await hass.config_entries.flow.async_configure(result["flow_id"]))
+
+
+async def _confirm_reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> dict[str, Any]:
+    """Open Reconfigure: a form naming the member, then WHOOP's page."""
+    result = dict(await entry.start_reconfigure_flow(hass))
+    assert result["step_id"] == "reconfigure_confirm"
+    assert result["description_placeholders"] == {"name": entry.title}
+    result = dict(await hass.config_entries.flow.async_configure(result["flow_id"], {}))
+    assert result["type"] is FlowResultType.EXTERNAL_STEP
+    return result
 
 
 async def test_full_oauth_dance_creates_the_member_entry(
@@ -253,7 +266,7 @@ async def test_reconfigure_with_another_account_names_the_member(
     set_up_entry: SetUpEntry,
 ) -> None:
     entry = await set_up_entry()
-    result = dict(await entry.start_reconfigure_flow(hass))
+    result = await _confirm_reconfigure(hass, entry)
     redirect = await authorize_on_sandbox(result["url"], user_id=JANE.user_id)
     result = await _come_back(hass, hass_client_no_auth, result, redirect)
     assert result["reason"] == "wrong_account"
@@ -273,7 +286,7 @@ async def test_reconfigure_grants_more_scopes(
     await hass.async_block_till_done()
     assert hass.states.get("sensor.john_smith_last_workout") is None
 
-    result = dict(await entry.start_reconfigure_flow(hass))
+    result = await _confirm_reconfigure(hass, entry)
     redirect = await authorize_on_sandbox(result["url"])
     result = await _come_back(hass, hass_client_no_auth, result, redirect)
     assert result["type"] is FlowResultType.ABORT
@@ -290,7 +303,7 @@ async def test_reconfigure_with_fewer_scopes_raises_a_repair_that_reconfigures(
 ) -> None:
     entry = await set_up_entry()
     assert hass.states.get("sensor.john_smith_last_workout") is not None
-    result = dict(await entry.start_reconfigure_flow(hass))
+    result = await _confirm_reconfigure(hass, entry)
     redirect = await authorize_on_sandbox(
         result["url"],
         scopes=[s for s in ALL_SCOPES if s not in {"read:workout", "read:sleep"}],
@@ -332,10 +345,13 @@ async def test_reconfigure_with_fewer_scopes_raises_a_repair_that_reconfigures(
     reconfigure = hass.config_entries.flow.async_get(flow_id)
     assert reconfigure["context"]["source"] == "reconfigure"
     assert reconfigure["context"]["entry_id"] == entry.entry_id
+    # A form first: WHOOP's sign-in URL needs the browser's address, which only the config
+    # flow's own requests carry.
+    assert reconfigure["step_id"] == "reconfigure_confirm"
     # The issue stays until the scopes are granted.
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is not None
 
-    result = dict(await hass.config_entries.flow.async_configure(flow_id))
+    result = dict(await hass.config_entries.flow.async_configure(flow_id, {}))
     redirect = await authorize_on_sandbox(result["url"])
     result = await _come_back(hass, hass_client_no_auth, result, redirect)
     assert result["reason"] == "reconfigure_successful"
@@ -350,7 +366,7 @@ async def test_deleting_the_account_forgets_its_repair(
     set_up_entry: SetUpEntry,
 ) -> None:
     entry = await set_up_entry()
-    result = dict(await entry.start_reconfigure_flow(hass))
+    result = await _confirm_reconfigure(hass, entry)
     redirect = await authorize_on_sandbox(
         result["url"], scopes=[s for s in ALL_SCOPES if s != "read:body_measurement"]
     )
