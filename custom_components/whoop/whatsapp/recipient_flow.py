@@ -307,7 +307,17 @@ def _schema_offering(approved: Iterable[MessageTemplate]) -> vol.Schema:
             custom_value=True,
         )
     )
-    return TEMPLATE_SCHEMA.extend({vol.Required(CONF_TEMPLATE_NAME): choice})
+    # The choice takes the name field's place, first in the form.
+    return vol.Schema(
+        {
+            vol.Required(CONF_TEMPLATE_NAME): choice,
+            **{
+                key: value
+                for key, value in TEMPLATE_SCHEMA.schema.items()
+                if key != CONF_TEMPLATE_NAME
+            },
+        }
+    )
 
 
 def _template_mismatch(

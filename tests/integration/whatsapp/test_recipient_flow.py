@@ -390,6 +390,7 @@ async def test_the_approved_templates_are_offered(
     result = await _template_form(hass, await set_up_sender())
 
     assert result["step_id"] == "template"
+    assert next(iter(result["data_schema"].schema)) == "template_name"
     assert _offered_templates(result) == [
         {"value": "whoop_alert", "label": "whoop_alert (de, en_US)"},
         {"value": "whoop_alert_named", "label": "whoop_alert_named (en_US)"},
