@@ -179,9 +179,20 @@ async def test_a_long_header_parameter_is_shortened(
         header_parameters=["Anna " * 30],
         body_parameters=["87 %"],
     )
+    fitted = await client.send_template(
+        RECIPIENT,
+        "whoop_daily",
+        "en_US",
+        header_parameters=["Anna " * 30],
+        header_fixed_length=len("Hi "),
+        body_parameters=["87 %"],
+    )
 
-    assert sent.shortened_parameters == ("header.1",)
-    assert len(graph.messages[0].header_parameters[0]) <= 60
+    assert sent.shortened_parameters == fitted.shortened_parameters == ("header.1",)
+    first, second = graph.messages
+    assert 50 < len(first.header_parameters[0]) <= 60
+    assert 50 < len(second.header_parameters[0]) <= 60 - len("Hi ")
+    assert second.header_parameters[0].endswith("…")
 
 
 async def test_nothing_is_shortened_when_everything_fits(

@@ -130,7 +130,7 @@ class WhatsAppClient:
             to, "text", {"body": body, "preview_url": preview_url}, reply_to=reply_to
         )
 
-    async def send_template(  # a template's parts are many
+    async def send_template(
         self,
         to: str,
         name: str,
@@ -139,6 +139,7 @@ class WhatsAppClient:
         body_parameters: TemplateParameters = (),
         header_parameters: TemplateParameters = (),
         body_fixed_length: int | None = None,
+        header_fixed_length: int | None = None,
         button_payloads: Sequence[str] = (),
         reply_to: str | None = None,
     ) -> SentMessage:
@@ -156,6 +157,7 @@ class WhatsAppClient:
             header_parameters: Texts for a text header's placeholder, in the same form.
             body_fixed_length: The body's length without placeholders, if known: parameters are
                 then shortened so the whole body fits 1,024 characters.
+            header_fixed_length: The same for a text header, which fits 60 characters.
             button_payloads: The payload each quick-reply button of the template sends back in
                 the webhook when pressed, in the buttons' order.
             reply_to: The ``wamid.`` of a message to quote.
@@ -170,7 +172,9 @@ class WhatsAppClient:
         if header_parameters:
             header = compose_template_parameters(
                 header_parameters,
+                fixed_text_length=header_fixed_length,
                 parameter_limit=TEMPLATE_HEADER_MAX_LENGTH,
+                total_limit=TEMPLATE_HEADER_MAX_LENGTH,
             )
             components.append({"type": "header", "parameters": list(header.parameters)})
             shortened += [f"header.{key}" for key in header.shortened]

@@ -44,7 +44,7 @@ class WhatsAppError(Exception):
         details: ``error_data.details``: often the most precise explanation.
         fbtrace_id: Meta's trace id, for a support request.
         http_status: The HTTP status of the response, if one was received.
-        is_transient: Meta's ``is_transient``: ``True`` makes an unclassified error temporary.
+        is_transient: Meta's ``is_transient``: ``True`` makes an error otherwise never retried temporary.
         user_title: Meta's ``error_user_title``, a heading meant for people, if any.
         user_message: Meta's ``error_user_msg``, an explanation meant for people, if any.
     """
@@ -52,7 +52,7 @@ class WhatsAppError(Exception):
     kind: ClassVar[WhatsAppErrorKind] = WhatsAppErrorKind.NEVER_RETRY
     """What the caller does about it; each subclass names its own."""
 
-    def __init__(  # the fields of a Graph error body
+    def __init__(
         self,
         message: str,
         *,
