@@ -14,6 +14,7 @@ from yarl import URL
 
 from custom_components.whoop.const import CONF_ENTRY_TYPE, DOMAIN
 from custom_components.whoop.entry_kind import EntryKind
+from custom_components.whoop.whoop import repairs as whoop_repairs
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
 from tests.integration.conftest import EntryFactory, SetUpEntry
@@ -378,3 +379,34 @@ async def test_deleting_the_account_forgets_its_repair(
     await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert ir.async_get(hass).async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_the_repair_of_a_deleted_account_goes_away(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        "missing_scopes_gone",
+        is_fixable=True,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key="missing_scopes",
+        translation_placeholders={"name": "John Smith", "missing": "sleep"},
+        data={"entry_id": "gone"},
+    )
+    assert await async_setup_component(hass, DOMAIN, {})
+    assert await async_setup_component(hass, "repairs", {})
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix",
+        json={"handler": DOMAIN, "issue_id": "missing_scopes_gone"},
+    )
+    fix = await response.json()
+    assert fix["type"] == "abort"
+    assert fix["reason"] == "entry_removed"
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "missing_scopes_gone") is None
+
+
+def test_a_missing_scopes_issue_without_its_entry_id_is_refused() -> None:
+    with pytest.raises(TypeError):
+        whoop_repairs.async_create_fix_flow(None)
