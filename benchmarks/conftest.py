@@ -14,15 +14,15 @@ import pytest
 from benchmarks.request_ledger import RequestLedger
 from sandbox.app import Sandbox, create_app, create_sandbox
 from sandbox.clock import SandboxClock
-from sandbox.whoop import WhoopSandbox
+from sandbox.whoop import REALISTIC_MEMBERS, WhoopSandbox
 
 pytest_plugins = ["tests.integration.conftest"]
 
 HOST = "127.0.0.1"
 # Midnight UTC, so that each measured day is one of WHOOP's daily rate-limit windows. With the
-# sandbox's default seed, the three days after this warm-up day hold workouts and naps for both
-# members (the days around the sandbox fixture's 2026-11-20 have almost none to time).
-SIMULATION_START = datetime(2026, 11, 9, tzinfo=UTC)
+# sandbox's default seed and its realistic members, the three days after this warm-up day hold
+# workouts and naps for both members and a night John slept without the strap.
+SIMULATION_START = datetime(2026, 11, 1, tzinfo=UTC)
 # The benchmark asks the sandbox for every record at each step; a shorter history than the
 # sandbox's default keeps that cheap and still fills every page the integration reads.
 HISTORY_DAYS = 14
@@ -68,8 +68,11 @@ async def served_sandbox(socket_enabled: None) -> AsyncIterator[ServedSandbox]:
     ``SIMULATION_START`` and every request is attributed to a member.
     """
     clock = SandboxClock(SIMULATION_START)
-    sandbox = create_sandbox(clock)
-    sandbox.whoop = WhoopSandbox(clock, history_days=HISTORY_DAYS)
+    sandbox = create_sandbox(clock, history_days=0)
+    # Realistic days: wandering wake times, workouts at any hour, naps, late scoring, no strap.
+    sandbox.whoop = WhoopSandbox(
+        clock, members=REALISTIC_MEMBERS, history_days=HISTORY_DAYS
+    )
     ledger = RequestLedger(sandbox.whoop)
     app = create_app(sandbox)
     app.middlewares.insert(0, ledger.middleware())

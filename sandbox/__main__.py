@@ -15,7 +15,7 @@ from sandbox.app import (
 )
 from sandbox.clock import SandboxClock
 from sandbox.whoop import CLIENT_ID, CLIENT_SECRET
-from sandbox.whoop.constants import DEFAULT_SEED
+from sandbox.whoop.constants import DEFAULT_SEED, HISTORY_DAYS, MAX_HISTORY_DAYS
 
 
 def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,10 +34,29 @@ def parse_arguments(argv: list[str] | None = None) -> argparse.Namespace:
         help="seed of the generated WHOOP data",
     )
     parser.add_argument(
+        "--history-days",
+        type=_history_days,
+        default=HISTORY_DAYS,
+        metavar="DAYS",
+        help=f"days of history per member (default {HISTORY_DAYS})",
+    )
+    parser.add_argument(
         "--public-url",
         help="URL by which others reach the sandbox (default http://HOST:PORT)",
     )
     return parser.parse_args(argv)
+
+
+def _history_days(text: str) -> int:
+    """Parse ``--history-days``: a whole number of days from 0 to ten years."""
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if not 0 <= days <= MAX_HISTORY_DAYS:
+        msg = f"must be a whole number of days from 0 to {MAX_HISTORY_DAYS}"
+        raise argparse.ArgumentTypeError(msg)
+    return days
 
 
 def banner(url: str) -> str:
@@ -59,7 +78,9 @@ def banner(url: str) -> str:
 
 async def start(arguments: argparse.Namespace) -> web.AppRunner:
     """Serve a sandbox whose clock follows the wall clock, and print the banner."""
-    sandbox = create_sandbox(SandboxClock(), seed=arguments.seed)
+    sandbox = create_sandbox(
+        SandboxClock(), seed=arguments.seed, history_days=arguments.history_days
+    )
     runner = await start_server(
         sandbox, arguments.host, arguments.port, arguments.public_url
     )

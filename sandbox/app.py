@@ -16,11 +16,13 @@ from sandbox.whoop import (
     add_whoop_routes,
 )
 from sandbox.whoop.authorize_page import AUTHORIZE_PATH
-from sandbox.whoop.constants import DEFAULT_SEED
+from sandbox.whoop.constants import DEFAULT_SEED, HISTORY_DAYS
 
 GRAPH_PREFIX = "/graph"
 GRAPH_MESSAGES_PAGE = f"{GRAPH_PREFIX}/_sandbox/messages"
 DEMO_CALLBACK_PATH = "/_sandbox/oauth-callback"
+MAX_REQUEST_BODY = 1024**2
+"""Bodies read whole (forms, JSON) are refused above 1 MiB with 413; uploads are streamed."""
 
 
 @dataclass(slots=True)
@@ -61,18 +63,27 @@ SANDBOX_KEY = web.AppKey("sandbox", Sandbox)
 
 
 def create_sandbox(
-    clock: SandboxClock | None = None, *, seed: int = DEFAULT_SEED
+    clock: SandboxClock | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    history_days: int = HISTORY_DAYS,
 ) -> Sandbox:
-    """Create both API parts on one clock (default: following the wall clock)."""
+    """Create both API parts on one clock (default: following the wall clock).
+
+    Each member gets ``history_days`` of history (default about two years) unless the member
+    says otherwise.
+    """
     clock = clock or SandboxClock()
     return Sandbox(
-        clock=clock, whoop=WhoopSandbox(clock, seed=seed), graph=GraphSandbox(clock)
+        clock=clock,
+        whoop=WhoopSandbox(clock, seed=seed, history_days=history_days),
+        graph=GraphSandbox(clock),
     )
 
 
 def create_app(sandbox: Sandbox) -> web.Application:
     """Return the application: WHOOP at WHOOP's paths, the Graph part mounted at ``/graph``."""
-    app = web.Application()
+    app = web.Application(client_max_size=MAX_REQUEST_BODY)
     app[SANDBOX_KEY] = sandbox
     add_whoop_routes(app, sandbox.whoop)
     app.router.add_get("/", _index)

@@ -42,7 +42,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: ConfigEntry) -> bool:
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Tell WHOOP to revoke a deleted account's access; a WhatsApp sender needs nothing."""
-    if not is_whatsapp_sender(entry):
-        whoop_repairs.async_delete_missing_scopes_issue(hass, entry.entry_id)
-        await whoop_removal.async_revoke_access(hass, entry)
+    """Tell WHOOP to revoke a deleted account's access; forget a deleted WhatsApp sender's state."""
+    if is_whatsapp_sender(entry):
+        await whatsapp_setup.async_remove_entry(hass, entry)
+        return
+    whoop_repairs.async_delete_missing_scopes_issue(hass, entry.entry_id)
+    await whoop_removal.async_revoke_access(hass, entry)

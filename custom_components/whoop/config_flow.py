@@ -20,6 +20,7 @@ from .const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .entry_kind import EntryKind, entry_kind
 from .whatsapp.recipient_flow import RecipientSubentryFlowHandler
 from .whatsapp.sender_flow import WhatsAppSenderFlowMixin
+from .whatsapp.webhook_flow import WhatsAppWebhookFlow
 from .whoop.config_flow import WhoopAccountFlowMixin
 from .whoop.options_flow import WebhookInfoFlow
 
@@ -45,14 +46,16 @@ class WhoopConfigFlow(WhatsAppSenderFlowMixin, WhoopAccountFlowMixin, domain=DOM
     @callback
     @override
     def async_supports_options_flow(cls, config_entry: ConfigEntry) -> bool:
-        """WHOOP accounts have a Configure dialog: it shows their webhook URL."""
-        return entry_kind(config_entry) is EntryKind.WHOOP_ACCOUNT
+        """Both kinds have a Configure dialog: the webhook of a WHOOP account or of Meta."""
+        return True
 
     @staticmethod
     @callback
     @override
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
-        """Return the WHOOP account's Configure dialog."""
+        """Return the Configure dialog of the entry's kind."""
+        if entry_kind(config_entry) is EntryKind.WHATSAPP_SENDER:
+            return WhatsAppWebhookFlow()
         return WebhookInfoFlow()
 
     @override

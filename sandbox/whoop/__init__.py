@@ -3,11 +3,11 @@
 from .constants import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET
 from .faults import Fault, FaultKind, Faults
 from .generator import DayPlan, SleepPlan, WorkoutPlan
-from .members import DEFAULT_MEMBERS, JANE, JOHN, Member
+from .members import DEFAULT_MEMBERS, JANE, JOHN, REALISTIC_MEMBERS, Member
 from .records import MemberRecords, ScoreState
 from .request_log import LoggedRequest
 from .routes import add_whoop_routes
-from .webhooks import WebhookDelivery, sign
+from .webhooks import PendingRetry, SignatureMode, WebhookDelivery, WebhookEvent, sign
 from .whoop_sandbox import UnknownMemberError, WhoopSandbox
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_MEMBERS",
     "JANE",
     "JOHN",
+    "REALISTIC_MEMBERS",
     "DayPlan",
     "Fault",
     "FaultKind",
@@ -24,10 +25,13 @@ __all__ = [
     "LoggedRequest",
     "Member",
     "MemberRecords",
+    "PendingRetry",
     "ScoreState",
+    "SignatureMode",
     "SleepPlan",
     "UnknownMemberError",
     "WebhookDelivery",
+    "WebhookEvent",
     "WhoopSandbox",
     "WorkoutPlan",
     "add_whoop_routes",

@@ -34,4 +34,6 @@ PAGE_LIMIT_DEFAULT: Final = 10
 PAGE_LIMIT_MAX: Final = 25
 
 DEFAULT_SEED: Final = 20_251_120
-HISTORY_DAYS: Final = 60
+HISTORY_DAYS: Final = 730
+"""Days of history each member has before the sandbox starts, unless told otherwise."""
+MAX_HISTORY_DAYS: Final = 3_660

@@ -56,6 +56,7 @@ class DataRoutes:
         Raises:
             web.HTTPUnauthorized: no bearer token, an unknown, expired or revoked one, or a
                 token without ``scope`` (WHOOP answers all of these with 401).
+            web.HTTPForbidden: the member's membership is inactive (``deactivated_user``).
         """
         kind, _, value = request.headers.get("Authorization", "").partition(" ")
         token = (
@@ -69,6 +70,8 @@ class DataRoutes:
             raise _error(
                 web.HTTPUnauthorized, f"The access token lacks the {scope} scope"
             )
+        if scope is not None and token.user_id in self._whoop.deactivated:
+            raise _error(web.HTTPForbidden, "deactivated_user")
         return token
 
     def _records(self, request: web.Request, scope: str) -> MemberRecords:

@@ -5,16 +5,53 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Final
 
+MAX_DELAY_SECONDS: Final = 60.0
+"""No fault holds an answer back longer than this, whatever a test asks."""
+MAX_HOLD_SECONDS: Final = 120.0
+"""A ``hang`` fault closes the connection after this long if the client has not given up."""
+MAX_ARMED_FAULTS: Final = 1_000
+MAX_FAULT_COUNT: Final = 1_000_000
+RESET_FORMS: Final = ("seconds", "epoch", "absurd")
+OUT_OF_RANGE_VALUES: Final = (
+    "huge_integer",
+    "negative",
+    "max_float",
+    "overflow_float",
+    "nan_string",
+    "infinity_string",
+)
+
 
 class FaultKind(StrEnum):
     """What an armed fault does to the requests it matches."""
 
     RATE_LIMIT = "rate_limit"
-    """429 with rate-limit headers; param ``reset_seconds`` (default 60)."""
+    """429 with rate-limit headers; params ``reset_seconds`` (default 60) and ``reset_form``.
+
+    ``reset_form`` says how ``X-RateLimit-Reset`` is written: ``seconds`` (WHOOP's form, the
+    default), ``epoch`` (the Unix time of the reset, on the sandbox clock) or ``absurd`` (10**15).
+    """
     SERVER_ERROR = "server_error"
     """An error status; param ``status`` (default 500)."""
     SLOW = "slow"
-    """Answers normally after ``delay`` seconds (default 2)."""
+    """Waits ``delay`` seconds (default 2), then handles the request (a refresh rotates late)."""
+    ANSWER_LATE = "answer_late"
+    """Handles the request at once (a refresh rotates), then holds the answer ``delay`` seconds (default 5)."""
+    HANG = "hang"
+    """Handles the request at once (a refresh rotates), then never answers.
+
+    The connection stays open until the client gives up, or until ``hold`` seconds (default and
+    cap 120) pass and the sandbox closes it unanswered. Logged with status 499.
+    """
+    DEACTIVATED_USER = "deactivated_user"
+    """403 ``{"error": "deactivated_user"}``: the member's WHOOP membership is inactive."""
+    OUT_OF_RANGE = "out_of_range"
+    """200 with absurd values in ``fields`` (default: every number but ids), written as raw JSON.
+
+    Param ``value``: ``huge_integer`` (10**400, the default), ``negative`` (minus the real value,
+    or -1), ``max_float`` (1e308), ``overflow_float`` (1e999, which most parsers read as infinity),
+    ``nan_string`` (``"NaN"``) or ``infinity_string`` (``"Infinity"``).
+    """
     MALFORMED_JSON = "malformed_json"
     """200 with a truncated JSON body."""
     MISSING_FIELDS = "missing_fields"
@@ -24,6 +61,7 @@ class FaultKind(StrEnum):
 
 
 TOKEN_PATH: Final = "/oauth/oauth2/token"  # noqa: S105 - a URL path, not a secret
+DATA_PATH: Final = "/developer/"
 
 
 @dataclass(slots=True)
@@ -41,6 +79,9 @@ class Fault:
         if self.kind is FaultKind.TOKEN_SERVER_ERROR and not path.startswith(
             TOKEN_PATH
         ):
+            return False
+        # WHOOP answers deactivated_user on data calls; its token endpoint knows no such error.
+        if self.kind is FaultKind.DEACTIVATED_USER and not path.startswith(DATA_PATH):
             return False
         return path.startswith(self.path)
 
@@ -67,13 +108,19 @@ class Faults:
         """Arm a fault of ``kind`` for the next ``count`` requests under ``path`` (0: until cleared).
 
         Raises:
-            ValueError: ``kind`` is unknown or ``count`` is negative.
+            ValueError: ``kind`` is unknown, ``count`` or a parameter is out of range, or too
+                many faults are armed.
         """
-        if count < 0:
-            msg = f"count must be 0 (until cleared) or more, not {count}"
+        if not 0 <= count <= MAX_FAULT_COUNT:
+            msg = f"count must be 0 (until cleared) to {MAX_FAULT_COUNT}, not {count}"
             raise ValueError(msg)
+        if len(self._faults) >= MAX_ARMED_FAULTS:
+            msg = f"at most {MAX_ARMED_FAULTS} faults can be armed at once"
+            raise ValueError(msg)
+        fault_kind = FaultKind(kind)
+        _check_params(fault_kind, params)
         fault = Fault(
-            kind=FaultKind(kind), path=path, remaining=count or None, params=params
+            kind=fault_kind, path=path, remaining=count or None, params=params
         )
         self._faults.append(fault)
         return fault
@@ -97,3 +144,46 @@ class Faults:
                         self._faults.remove(fault)
                 return fault
         return None
+
+
+def _check_params(kind: FaultKind, params: Mapping[str, object]) -> None:
+    """Refuse parameters the sandbox could not honour within its bounds.
+
+    Raises:
+        ValueError: a parameter has the wrong type or is out of range.
+    """
+    bounds = {"delay": MAX_DELAY_SECONDS, "hold": MAX_HOLD_SECONDS}
+    for name, cap in bounds.items():
+        value = params.get(name)
+        if value is not None and (
+            not isinstance(value, int | float) or not 0 <= value <= cap
+        ):
+            msg = f"{name} must be a number of seconds from 0 to {cap:g}"
+            raise ValueError(msg)
+    status = params.get("status")
+    if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
+        msg = "status must be an HTTP status from 100 to 599"
+        raise ValueError(msg)
+    reset_seconds = params.get("reset_seconds")
+    if reset_seconds is not None and (
+        not isinstance(reset_seconds, int) or not 0 <= reset_seconds <= 86_400
+    ):
+        msg = "reset_seconds must be an integer from 0 to 86400"
+        raise ValueError(msg)
+    if (
+        kind is FaultKind.RATE_LIMIT
+        and params.get("reset_form", "seconds") not in RESET_FORMS
+    ):
+        msg = f"reset_form must be one of {', '.join(RESET_FORMS)}"
+        raise ValueError(msg)
+    if kind is FaultKind.OUT_OF_RANGE:
+        if params.get("value", "huge_integer") not in OUT_OF_RANGE_VALUES:
+            msg = f"value must be one of {', '.join(OUT_OF_RANGE_VALUES)}"
+            raise ValueError(msg)
+        fields = params.get("fields")
+        if fields is not None and (
+            not isinstance(fields, list | tuple)
+            or not all(isinstance(name, str) for name in fields)
+        ):
+            msg = "fields must be a list of field names"
+            raise ValueError(msg)

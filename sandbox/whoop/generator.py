@@ -5,10 +5,19 @@ the day's strain) drawn from random generators seeded by (seed, user, date, purp
 changes when other days or the clock change. ``records(now)`` then shows what WHOOP would show at
 ``now``: records appear when detected, stay PENDING_SCORE for a few minutes, the running cycle has
 no ``end`` and its strain grows through the day.
+
+A member with ``realistic=True`` gets days as unruly as real ones: wake times that move by an hour
+or more from day to day (later at weekends), workouts at any time of day, naps on some days,
+workouts scored some minutes after they end, strain that rises during workouts and stands still
+asleep, and some nights without the strap.
+
+History is long (two years by default), so finished days are built once and kept: a day is
+settled once its cycle has ended and everything in it is scored. Timelines of the same member,
+seed and first day share that memory, so every sandbox of a test run reuses it.
 """
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 import functools
 import random
 from uuid import UUID
@@ -33,6 +42,8 @@ from .records import (
 _MILLI_PER_MINUTE = 60_000
 _MILLI_PER_HOUR = 3_600_000
 _CALIBRATION_DAYS = 4
+_NOT_WORN_SHARE = 0.07
+_LONG_AGO = datetime.min.replace(tzinfo=UTC)
 _CYCLE_ID_EPOCH = date(2020, 1, 1)
 
 # Sport name, relative frequency, speed range in m/s (None: the sport covers no distance).
@@ -90,6 +101,55 @@ class DayPlan:
     resting_kilojoule_per_hour: float
     average_heart_rate: int
     base_max_heart_rate: int
+    night_worn: bool = True
+    """False when the member slept without the strap (a realistic member, some nights)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _DayRecords:
+    """What one day contributes to the member's records at some instant."""
+
+    cycle: Cycle
+    sleeps: tuple[Sleep, ...]
+    recovery: Recovery | None
+    workouts: tuple[Workout, ...]
+
+
+@dataclass(slots=True)
+class _Memory:
+    """Plans and settled days of one (member, seed, first day): they never change."""
+
+    plans: dict[date, DayPlan] = field(default_factory=dict)
+    base_strain: dict[date, float] = field(default_factory=dict)
+    naps: dict[date, tuple[SleepPlan, ...]] = field(default_factory=dict)
+    settled: dict[tuple[date, bool], _DayRecords] = field(default_factory=dict)
+    settled_at: dict[date, datetime] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Prefix:
+    """The records of the leading run of settled days, kept between ``records`` calls."""
+
+    not_worn: frozenset[date]
+    days: int = 0
+    settled_at: datetime = _LONG_AGO
+    cycles: list[Cycle] = field(default_factory=list)
+    sleeps: list[Sleep] = field(default_factory=list)
+    recoveries: list[Recovery] = field(default_factory=list)
+    workouts: list[Workout] = field(default_factory=list)
+
+    def add(self, day: _DayRecords) -> None:
+        """Append one day's records."""
+        self.cycles.append(day.cycle)
+        self.sleeps.extend(day.sleeps)
+        if day.recovery is not None:
+            self.recoveries.append(day.recovery)
+        self.workouts.extend(day.workouts)
+
+
+@functools.lru_cache(maxsize=64)
+def _memory(member: Member, seed: int, since: date) -> _Memory:
+    return _Memory()
 
 
 class MemberTimeline:
@@ -100,7 +160,9 @@ class MemberTimeline:
         self.member = member
         self.seed = seed
         self.since = since
-        self._plans: dict[date, DayPlan] = {}
+        self._memory = _memory(member, seed, since)
+        self._plans = self._memory.plans
+        self._prefix: _Prefix | None = None
         # Under a fixed clock many requests ask for the same instant: keep the last answer.
         self._last: (
             tuple[tuple[datetime, frozenset[date], frozenset[UUID]], MemberRecords]
@@ -136,6 +198,8 @@ class MemberTimeline:
             night_rng, 0, 120
         )
         wake = self._local(day, 6, 0) + _jitter(night_rng, 0, 120)
+        if self.member.realistic:
+            onset, wake = self._realistic_night(day)
         need = SleepNeeded(
             baseline_milli=round(self.member.sleep_baseline_hours * _MILLI_PER_HOUR),
             need_from_sleep_debt_milli=night_rng.randrange(0, 50) * _MILLI_PER_MINUTE,
@@ -166,35 +230,118 @@ class MemberTimeline:
             night=night,
             recovery=self._recovery(day, night),
             naps=self._naps(day),
-            workouts=self._workouts(day, wake),
+            workouts=self._realistic_workouts(day, wake)
+            if self.member.realistic
+            else self._workouts(day, wake),
             base_strain=self._base_strain(day),
             activity_kilojoule=self._rng(day, "energy").uniform(1500.0, 3500.0),
             resting_kilojoule_per_hour=self.member.weight_kilogram * 3.6,
             average_heart_rate=self._rng(day, "heart").randint(58, 72),
             base_max_heart_rate=self._rng(day, "heart-max").randint(105, 140),
+            night_worn=not (
+                self.member.realistic
+                and day > self.since
+                and self._rng(day, "strap").random() < _NOT_WORN_SHARE
+            ),
         )
 
-    @functools.cache  # noqa: B019 - one timeline per member, kept for the sandbox's life
-    def _base_strain(self, day: date) -> float:
-        return self._rng(day, "strain").uniform(4.0, 12.0)
+    def _realistic_night(self, day: date) -> tuple[datetime, datetime]:
+        """Return sleep onset and wake: wake wanders by about an hour, later at weekends."""
+        rng = self._rng(day, "realistic-night")
+        usual = 8 * 60 if day.weekday() >= 5 else 6 * 60 + 30
+        wake_minutes = min(10 * 60, max(5 * 60, round(usual + rng.gauss(0, 50))))
+        wake = self._local(day, 0) + timedelta(
+            minutes=wake_minutes, milliseconds=rng.randrange(60_000)
+        )
+        asleep_hours = min(
+            10.0, max(4.5, rng.gauss(self.member.sleep_baseline_hours - 0.2, 0.9))
+        )
+        # Bed after the previous day's last workout (they end by 21:30), and by 02:30 at the latest.
+        onset = min(
+            self._local(day, 2, 30),
+            max(
+                self._local(day - timedelta(days=1), 21, 45),
+                wake - timedelta(hours=asleep_hours),
+            ),
+        )
+        return onset, onset + timedelta(milliseconds=_milli(wake - onset))
 
-    @functools.cache  # noqa: B019 - one timeline per member, kept for the sandbox's life
+    def _realistic_workouts(self, day: date, wake: datetime) -> tuple[WorkoutPlan, ...]:
+        """Return 0-2 workouts at random times between waking and 21:30, clear of naps."""
+        rng = self._rng(day, "realistic-workouts")
+        count = rng.choices((0, 1, 2), weights=(40, 45, 15))[0]
+        busy = [(nap.start, nap.end) for nap in self._naps(day)]
+        latest_end = self._local(day, 21, 30)
+        workouts: list[WorkoutPlan] = []
+        for _ in range(count):
+            for _attempt in range(10):
+                duration = _jitter(rng, 25, 90)
+                earliest = wake + timedelta(minutes=20)
+                room = _milli(latest_end - duration - earliest)
+                if room <= 0:
+                    break
+                start = earliest + timedelta(milliseconds=rng.randrange(room))
+                end = start + duration
+                if all(
+                    end <= other_start or start >= other_end
+                    for other_start, other_end in busy
+                ):
+                    workouts.append(
+                        self._workout(
+                            rng,
+                            start,
+                            duration=duration,
+                            detection=(2, 15),
+                            scoring=(3, 12),
+                        )
+                    )
+                    busy.append((start, end))
+                    break
+        return tuple(sorted(workouts, key=lambda workout: workout.start))
+
+    def _base_strain(self, day: date) -> float:
+        cached = self._memory.base_strain.get(day)
+        if cached is None:
+            cached = self._memory.base_strain[day] = self._rng(day, "strain").uniform(
+                4.0, 12.0
+            )
+        return cached
+
     def _naps(self, day: date) -> tuple[SleepPlan, ...]:
+        cached = self._memory.naps.get(day)
+        if cached is None:
+            cached = self._memory.naps[day] = (
+                self._realistic_naps(day)
+                if self.member.realistic
+                else self._usual_naps(day)
+            )
+        return cached
+
+    def _realistic_naps(self, day: date) -> tuple[SleepPlan, ...]:
+        """Return a nap on about a quarter of days, between noon and 17:30."""
+        rng = self._rng(day, "realistic-naps")
+        if rng.random() >= 0.25:
+            return ()
+        start = self._local(day, 12, 0) + _jitter(rng, 0, 270)
+        return (self._nap(rng, start, start + _jitter(rng, 15, 75)),)
+
+    def _usual_naps(self, day: date) -> tuple[SleepPlan, ...]:
         rng = self._rng(day, "naps")
         if rng.random() >= 0.2:
             return ()
         start = self._local(day, 13, 0) + _jitter(rng, 0, 180)
         end = start + _jitter(rng, 20, 60)
+        return (self._nap(rng, start, end),)
+
+    def _nap(self, rng: random.Random, start: datetime, end: datetime) -> SleepPlan:
         need = SleepNeeded(
             baseline_milli=round(self.member.sleep_baseline_hours * _MILLI_PER_HOUR),
             need_from_sleep_debt_milli=0,
             need_from_recent_strain_milli=0,
             need_from_recent_nap_milli=0,
         )
-        return (
-            _plan_sleep(
-                rng, start=start, end=end, need=need, nap=True, unscorable=False
-            ),
+        return _plan_sleep(
+            rng, start=start, end=end, need=need, nap=True, unscorable=False
         )
 
     def _recovery(self, day: date, night: SleepPlan) -> RecoveryScore:
@@ -239,11 +386,20 @@ class MemberTimeline:
             slots = [rng.choice(slots)]
         return tuple(self._workout(rng, start) for start in slots[:count])
 
-    def _workout(self, rng: random.Random, start: datetime) -> WorkoutPlan:
+    def _workout(
+        self,
+        rng: random.Random,
+        start: datetime,
+        *,
+        duration: timedelta | None = None,
+        detection: tuple[int, int] = (1, 3),
+        scoring: tuple[int, int] = (2, 6),
+    ) -> WorkoutPlan:
+        """Plan a workout from ``start``; detected and scored the given minutes after its end."""
         sport_name, _, speed = rng.choices(
             _SPORTS, weights=[weight for _, weight, _ in _SPORTS]
         )[0]
-        end = start + _jitter(rng, 25, 90)
+        end = start + (duration if duration is not None else _jitter(rng, 25, 90))
         duration_milli = _milli(end - start)
         intensity = rng.uniform(0.4, 1.0)
         member = self.member
@@ -278,13 +434,13 @@ class MemberTimeline:
             altitude_gain_meter=altitude_gain,
             altitude_change_meter=altitude_change,
         )
-        detected_at = end + _jitter(rng, 1, 3)
+        detected_at = end + _jitter(rng, *detection)
         return WorkoutPlan(
             id=_uuid(rng),
             start=start,
             end=end,
             detected_at=detected_at,
-            scored_at=detected_at + _jitter(rng, 2, 6),
+            scored_at=detected_at + _jitter(rng, *scoring),
             sport_name=sport_name,
             unscorable=rng.random() < 0.03,
             score=score,
@@ -294,6 +450,8 @@ class MemberTimeline:
         self, plan: DayPlan, planned_end: datetime, at: datetime
     ) -> CycleScore:
         """Return the cycle's score at ``at``: strain and energy grow while the member is awake."""
+        if self.member.realistic:
+            return self._realistic_cycle_score(plan, planned_end, at)
         wake = plan.night.end
         awake_fraction = min(1.0, max(0.0, (at - wake) / (planned_end - wake)))
         done = [workout.score for workout in plan.workouts if workout.end <= at]
@@ -311,6 +469,52 @@ class MemberTimeline:
         )
         max_heart_rate = max(
             [plan.base_max_heart_rate, *(score.max_heart_rate for score in done)]
+        )
+        return CycleScore(
+            strain=round(min(20.9, strain), 7),
+            kilojoule=round(kilojoule, 3),
+            average_heart_rate=plan.average_heart_rate,
+            max_heart_rate=max_heart_rate,
+        )
+
+    def _realistic_cycle_score(
+        self, plan: DayPlan, planned_end: datetime, at: datetime
+    ) -> CycleScore:
+        """Strain accrues awake (not asleep or napping) and climbs during each workout."""
+        wake = plan.night.end
+        naps = [(nap.start, nap.end) for nap in plan.naps]
+        awake_total = _awake(wake, planned_end, naps)
+        awake_fraction = (
+            min(1.0, _awake(wake, min(at, planned_end), naps) / awake_total)
+            if awake_total > timedelta()
+            else 0.0
+        )
+        progress = [
+            (
+                workout.score,
+                min(
+                    1.0, max(0.0, (at - workout.start) / (workout.end - workout.start))
+                ),
+            )
+            for workout in plan.workouts
+        ]
+        workout_strain = sum(score.strain * part for score, part in progress)
+        strongest = max((score.strain * part for score, part in progress), default=0.0)
+        strain = max(
+            strongest + 1.0 if strongest else 0.0,
+            plan.base_strain * awake_fraction + 0.45 * workout_strain,
+        )
+        hours = (min(at, planned_end) - plan.night.start) / timedelta(hours=1)
+        kilojoule = (
+            plan.resting_kilojoule_per_hour * hours
+            + plan.activity_kilojoule * awake_fraction
+            + sum(score.kilojoule * part for score, part in progress)
+        )
+        max_heart_rate = max(
+            [
+                plan.base_max_heart_rate,
+                *(score.max_heart_rate for score, part in progress if part > 0),
+            ]
         )
         return CycleScore(
             strain=round(min(20.9, strain), 7),
@@ -338,60 +542,99 @@ class MemberTimeline:
         not_worn: frozenset[date],
         deleted_workouts: frozenset[UUID],
     ) -> MemberRecords:
-        member = self.member
-        offset = member.timezone_offset
-        last_day = now.astimezone(member.tzinfo).date()
-        plans = (
-            self.plan(self.since + timedelta(days=index))
-            for index in range((last_day - self.since).days + 1)
-        )
-        visible = [plan for plan in plans if plan.night.detected_at <= now]
-        cycles: list[Cycle] = []
-        sleeps: list[Sleep] = []
-        recoveries: list[Recovery] = []
-        workouts: list[Workout] = []
-        for index, plan in enumerate(visible):
-            following = self.plan(plan.day + timedelta(days=1))
-            ended = index + 1 < len(visible)
-            cycles.append(
-                Cycle(
-                    id=plan.cycle_id,
-                    user_id=member.user_id,
-                    created_at=plan.night.detected_at,
-                    updated_at=following.night.detected_at if ended else now,
-                    start=plan.night.start,
-                    end=following.night.start if ended else None,
-                    timezone_offset=offset,
-                    score_state=ScoreState.SCORED,
-                    score=self.cycle_score(
-                        plan,
-                        following.night.start,
-                        following.night.start if ended else now,
-                    ),
-                )
-            )
-            worn = plan.day not in not_worn
-            sleeps.extend(
-                _sleep(sleep_plan, plan.cycle_id, member.user_id, offset, now)
-                for sleep_plan in ((plan.night, *plan.naps) if worn else plan.naps)
-                if sleep_plan.detected_at <= now
-            )
-            if worn and plan.night.scored_at <= now:
-                recoveries.append(_recovery(plan, member.user_id))
-            workouts.extend(
-                _workout(workout_plan, member.user_id, offset, now)
-                for workout_plan in plan.workouts
-                if workout_plan.detected_at <= now
-                and workout_plan.id not in deleted_workouts
-            )
+        last_day = now.astimezone(self.member.tzinfo).date()
+        days = (last_day - self.since).days + 1
+        prefix = self._prefix
+        if prefix is None or prefix.not_worn != not_worn or now < prefix.settled_at:
+            prefix = self._prefix = _Prefix(not_worn)
+        # Settled days join the kept prefix once; only the last day or two are built per call.
+        rest = _Prefix(not_worn)
+        for index in range(prefix.days, days):
+            plan = self.plan(self.since + timedelta(days=index))
+            if plan.night.detected_at > now:
+                break
+            worn = plan.night_worn and plan.day not in not_worn
+            day = self._day_records(plan, now, worn=worn)
+            settled_at = self._settled_at(plan)
+            if rest.days == 0 and now >= settled_at:
+                prefix.add(day)
+                prefix.days = index + 1
+                prefix.settled_at = max(prefix.settled_at, settled_at)
+            else:
+                rest.add(day)
+                rest.days += 1
+        cycles = prefix.cycles + rest.cycles
+        sleeps = prefix.sleeps + rest.sleeps
+        workouts = [
+            workout
+            for workout in prefix.workouts + rest.workouts
+            if workout.id not in deleted_workouts
+        ]
         return MemberRecords(
             cycles=tuple(reversed(cycles)),
             sleeps=tuple(sorted(sleeps, key=lambda sleep: sleep.start, reverse=True)),
-            recoveries=tuple(reversed(recoveries)),
+            recoveries=tuple(reversed(prefix.recoveries + rest.recoveries)),
             workouts=tuple(
                 sorted(workouts, key=lambda workout: workout.start, reverse=True)
             ),
         )
+
+    def _settled_at(self, plan: DayPlan) -> datetime:
+        """Return when ``plan``'s day stops changing: its cycle ended, everything scored."""
+        cached = self._memory.settled_at.get(plan.day)
+        if cached is None:
+            following = self.plan(plan.day + timedelta(days=1))
+            cached = self._memory.settled_at[plan.day] = max(
+                following.night.detected_at,
+                plan.night.scored_at,
+                *(nap.scored_at for nap in plan.naps),
+                *(workout.scored_at for workout in plan.workouts),
+            )
+        return cached
+
+    def _day_records(self, plan: DayPlan, now: datetime, *, worn: bool) -> _DayRecords:
+        """Return what ``plan``'s day shows at ``now``, from memory once the day is settled."""
+        following = self.plan(plan.day + timedelta(days=1))
+        settled_at = self._settled_at(plan)
+        key = (plan.day, worn)
+        if now >= settled_at and key in self._memory.settled:
+            return self._memory.settled[key]
+        member = self.member
+        offset = member.timezone_offset
+        ended = following.night.detected_at <= now
+        day = _DayRecords(
+            cycle=Cycle(
+                id=plan.cycle_id,
+                user_id=member.user_id,
+                created_at=plan.night.detected_at,
+                updated_at=following.night.detected_at if ended else now,
+                start=plan.night.start,
+                end=following.night.start if ended else None,
+                timezone_offset=offset,
+                score_state=ScoreState.SCORED,
+                score=self.cycle_score(
+                    plan,
+                    following.night.start,
+                    following.night.start if ended else now,
+                ),
+            ),
+            sleeps=tuple(
+                _sleep(sleep_plan, plan.cycle_id, member.user_id, offset, now)
+                for sleep_plan in ((plan.night, *plan.naps) if worn else plan.naps)
+                if sleep_plan.detected_at <= now
+            ),
+            recovery=_recovery(plan, member.user_id)
+            if worn and plan.night.scored_at <= now
+            else None,
+            workouts=tuple(
+                _workout(workout_plan, member.user_id, offset, now)
+                for workout_plan in plan.workouts
+                if workout_plan.detected_at <= now
+            ),
+        )
+        if now >= settled_at:
+            self._memory.settled[key] = day
+        return day
 
 
 def _sleep(
@@ -535,6 +778,22 @@ def _jitter(rng: random.Random, low_minutes: int, high_minutes: int) -> timedelt
             low_minutes * _MILLI_PER_MINUTE, high_minutes * _MILLI_PER_MINUTE
         )
     )
+
+
+def _awake(
+    start: datetime, end: datetime, naps: list[tuple[datetime, datetime]]
+) -> timedelta:
+    """Return the time from ``start`` to ``end`` not spent napping."""
+    if end <= start:
+        return timedelta()
+    napping = sum(
+        (
+            max(timedelta(), min(end, nap_end) - max(start, nap_start))
+            for nap_start, nap_end in naps
+        ),
+        timedelta(),
+    )
+    return end - start - napping
 
 
 def _milli(duration: timedelta) -> int:

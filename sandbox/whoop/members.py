@@ -1,6 +1,6 @@
 """The WHOOP members the sandbox knows, with the traits their generated data depends on."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta, timezone
 
 
@@ -22,6 +22,11 @@ class Member:
     resting_heart_rate: float
     hrv_rmssd_milli: float
     sleep_baseline_hours: float
+    history_days: int | None = None
+    """Days of history before the sandbox's start; None: the sandbox's default (about two years)."""
+    realistic: bool = False
+    """Days as unruly as real ones: wake times that wander by an hour or more, workouts at any
+    time of day, naps, scoring that lags, nights without the strap (see ``generator``)."""
 
     @property
     def tzinfo(self) -> timezone:
@@ -79,3 +84,5 @@ JANE = Member(
 )
 
 DEFAULT_MEMBERS = (JOHN, JANE)
+REALISTIC_MEMBERS = tuple(replace(member, realistic=True) for member in DEFAULT_MEMBERS)
+"""John and Jane with realistic days, for the benchmark: same ids, profiles and baselines."""

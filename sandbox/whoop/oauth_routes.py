@@ -11,7 +11,7 @@ from multidict import MultiDictProxy
 from yarl import URL
 
 from .authorize_page import AUTHORIZE_PATH, render_authorize_page, render_error_page
-from .constants import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET
+from .constants import ALL_SCOPES, CLIENT_ID, CLIENT_SECRET, SCOPE_OFFLINE
 from .faults import TOKEN_PATH
 from .tokens import OAuthError
 from .whoop_sandbox import WhoopSandbox
@@ -119,12 +119,11 @@ class OAuthRoutes:
             code = _required(form, "code")
             return tokens.exchange_code(code, _required(form, "redirect_uri"))
         if grant_type == "refresh_token":
-            # WHOOP's examples send scope=offline, Home Assistant's default refresh sends none.
-            if "scope" in form:
-                _LOGGER.info("Refresh with scope=%s", form["scope"])
-            else:
-                _LOGGER.info("Refresh without a scope parameter")
-            return tokens.refresh(_required(form, "refresh_token"))
+            # WHOOP issues a new refresh token only to a refresh that asks scope=offline;
+            # Home Assistant's default refresh sends no scope and so loses its sign-in next time.
+            offline = SCOPE_OFFLINE in form.get("scope", "").split()
+            _LOGGER.info("Refresh %s scope=offline", "with" if offline else "without")
+            return tokens.refresh(_required(form, "refresh_token"), offline=offline)
         description = f"The grant type {grant_type!r} is not supported."
         raise OAuthError(UNSUPPORTED_GRANT_TYPE, description)
 

@@ -9,13 +9,19 @@ from .records import format_timestamp
 
 @dataclass(frozen=True, slots=True)
 class LoggedRequest:
-    """One answered request; ``route`` is the path template, ids replaced by ``{id}``."""
+    """One answered request; ``route`` is the path template, ids replaced by ``{id}``.
+
+    For a form post (the token endpoint) ``form_fields`` names the fields sent and ``scope`` is
+    the ``scope`` field's value; the values of the other fields (tokens, secrets) are never kept.
+    """
 
     method: str
     path: str
     route: str
     status: int
     at: datetime
+    form_fields: tuple[str, ...] = ()
+    scope: str | None = None
 
     @property
     def key(self) -> str:
@@ -23,14 +29,29 @@ class LoggedRequest:
         return f"{self.method} {self.route}"
 
     def as_json(self) -> dict[str, object]:
-        """Describe the request for the admin API."""
-        return {
+        """Describe the request for the admin API (a form post adds ``form_fields`` and ``scope``)."""
+        described: dict[str, object] = {
             "method": self.method,
             "path": self.path,
             "route": self.route,
             "status": self.status,
             "at": format_timestamp(self.at),
         }
+        if self.form_fields:
+            described["form_fields"] = list(self.form_fields)
+            described["scope"] = self.scope
+        return described
+
+
+MAX_LOGGED_REQUESTS = 200_000
+"""The log keeps this many newest requests, so a long-running sandbox stays bounded."""
+
+
+def append_bounded(requests: list[LoggedRequest], logged: LoggedRequest) -> None:
+    """Append ``logged``, dropping the oldest tenth once the log is full."""
+    requests.append(logged)
+    if len(requests) > MAX_LOGGED_REQUESTS:
+        del requests[: MAX_LOGGED_REQUESTS // 10]
 
 
 def count_requests(requests: list[LoggedRequest]) -> Counter[str]:

@@ -2,7 +2,9 @@
 
 Each authorization (or ``issue_tokens`` call) opens a grant. A refresh rotates the grant's tokens:
 the new refresh and access tokens replace the old ones, which die at once, so a refresh token works
-exactly once. Revoking a member kills every grant of theirs.
+exactly once. As WHOOP documents, only a refresh that asks ``scope=offline`` gets a new refresh
+token: without it the answer has an access token alone and the grant can never be refreshed again.
+Revoking a member kills every grant of theirs.
 """
 
 from collections.abc import Iterable
@@ -20,6 +22,8 @@ from .constants import (
 )
 
 INVALID_GRANT = "invalid_grant"
+_PURGE_ABOVE = 10_000
+"""Past this many codes or access tokens, the expired ones are forgotten (a bounded store)."""
 
 
 class OAuthError(Exception):
@@ -86,6 +90,13 @@ class TokenStore:
     ) -> str:
         """Return a new single-use authorization code for ``user_id``."""
         code = secrets.token_urlsafe(32)
+        if len(self._codes) > _PURGE_ABOVE:
+            now = self._clock.now()
+            self._codes = {
+                key: value
+                for key, value in self._codes.items()
+                if value.expires_at > now
+            }
         self._codes[code] = _AuthorizationCode(
             user_id=user_id,
             scopes=frozenset(scopes),
@@ -122,8 +133,12 @@ class TokenStore:
         self._grants[grant.grant_id] = grant
         return self._mint(grant)
 
-    def refresh(self, refresh_token: str) -> dict[str, object]:
-        """Rotate the grant of ``refresh_token``: new tokens, and the old ones die."""
+    def refresh(self, refresh_token: str, *, offline: bool = True) -> dict[str, object]:
+        """Rotate the grant of ``refresh_token``: new tokens, and the old ones die.
+
+        ``offline`` says whether the request asked ``scope=offline``; without it no new refresh
+        token is issued, so the grant's next refresh is impossible.
+        """
         grant_id = self._refresh.pop(refresh_token, None)
         grant = self._grants.get(grant_id) if grant_id is not None else None
         if grant is None or grant.revoked:
@@ -134,10 +149,15 @@ class TokenStore:
         for token in grant.access_tokens:
             self._access.pop(token, None)
         grant.access_tokens.clear()
-        return self._mint(grant)
+        grant.refresh_token = None
+        return self._mint(grant, with_refresh_token=offline)
 
-    def _mint(self, grant: _Grant) -> dict[str, object]:
+    def _mint(
+        self, grant: _Grant, *, with_refresh_token: bool = True
+    ) -> dict[str, object]:
         access_token = secrets.token_urlsafe(32)
+        if len(self._access) > _PURGE_ABOVE:
+            self._forget_expired_access_tokens()
         self._access[access_token] = AccessToken(
             user_id=grant.user_id,
             scopes=grant.scopes,
@@ -149,13 +169,25 @@ class TokenStore:
             "access_token": access_token,
             "expires_in": grant.expires_in,
         }
-        if SCOPE_OFFLINE in grant.scopes:
+        if with_refresh_token and SCOPE_OFFLINE in grant.scopes:
             grant.refresh_token = secrets.token_urlsafe(32)
             self._refresh[grant.refresh_token] = grant.grant_id
             response["refresh_token"] = grant.refresh_token
-        response["scope"] = format_scopes(grant.scopes)
+        # An answer without a refresh token does not claim the offline scope.
+        response["scope"] = format_scopes(
+            grant.scopes
+            if "refresh_token" in response
+            else grant.scopes - {SCOPE_OFFLINE}
+        )
         response["token_type"] = "bearer"  # noqa: S105 - the token type, not a secret
         return response
+
+    def _forget_expired_access_tokens(self) -> None:
+        now = self._clock.now()
+        for token, granted in list(self._access.items()):
+            if granted.expires_at <= now:
+                del self._access[token]
+                self._grants[granted.grant_id].access_tokens.discard(token)
 
     def authenticate(self, access_token: str) -> AccessToken | None:
         """Return what ``access_token`` grants, or None when it is unknown, expired or revoked."""

@@ -1,12 +1,14 @@
 """WHOOP's signed webhooks: what changed since the last delivery, and how each is signed and sent."""
 
 import base64
-from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import AsyncIterator, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
 import hashlib
 import hmac
 import json
+from typing import Final
 import uuid
 
 import aiohttp
@@ -15,7 +17,32 @@ from .records import MemberRecords, ScoreState, format_timestamp
 
 SIGNATURE_HEADER = "X-WHOOP-Signature"
 TIMESTAMP_HEADER = "X-WHOOP-Signature-Timestamp"
-_DELIVERY_TIMEOUT = aiohttp.ClientTimeout(total=10)
+ANSWER_WITHIN_SECONDS: Final = 1.0
+"""WHOOP wants a 2xx within a second; a slower answer counts as a failed delivery."""
+RETRY_DELAYS: Final = (
+    timedelta(minutes=1),
+    timedelta(minutes=4),
+    timedelta(minutes=10),
+    timedelta(minutes=15),
+    timedelta(minutes=30),
+)
+"""After a failed attempt, the wait before the next: five retries over about an hour."""
+MAX_OVERSIZE_MEGABYTES: Final = 64
+OVERSIZE_TIMEOUT: Final = aiohttp.ClientTimeout(total=30)
+_CHUNK: Final = 64 * 1024
+
+
+class SignatureMode(StrEnum):
+    """How a hand-sent delivery is signed."""
+
+    VALID = "valid"
+    """Signed with the app's client secret, as WHOOP signs."""
+    FORGED = "forged"
+    """Well-formed, but signed with another secret."""
+    GARBAGE = "garbage"
+    """Not base64 at all."""
+    MISSING = "missing"
+    """No signature header (the timestamp header is still sent)."""
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -47,12 +74,26 @@ class WebhookEvent:
 
 @dataclass(frozen=True, slots=True)
 class WebhookDelivery:
-    """One attempt to post an event: ``status`` None when the receiver could not be reached."""
+    """One attempt to post an event: ``status`` None when no answer came within the limit.
+
+    ``attempt`` is 1 for the first post and 2-6 for WHOOP's retries; ``kind`` says how it was
+    made (``event``, ``retry``, ``sent``, ``replay`` or ``oversize``). ``body`` and ``headers``
+    are the exact bytes and headers posted (an oversize body is not kept).
+    """
 
     event: WebhookEvent
     trace_id: str
     status: int | None
     at: datetime
+    attempt: int = 1
+    kind: str = "event"
+    body: bytes = b""
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the receiver answered 2xx in time."""
+        return self.status is not None and 200 <= self.status < 300
 
     def as_json(self) -> dict[str, object]:
         """Describe the delivery for the admin API."""
@@ -63,7 +104,44 @@ class WebhookDelivery:
             "trace_id": self.trace_id,
             "status": self.status,
             "at": format_timestamp(self.at),
+            "attempt": self.attempt,
+            "kind": self.kind,
+            "signature_timestamp": self.headers.get(TIMESTAMP_HEADER),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class PendingRetry:
+    """A failed delivery WHOOP will post again, with the same trace id, once ``due_at`` comes."""
+
+    event: WebhookEvent
+    trace_id: str
+    attempt: int
+    """The number the next attempt will have (2-6)."""
+    due_at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        """Describe the retry for the admin API."""
+        return {
+            "user_id": self.event.user_id,
+            "id": self.event.id,
+            "type": self.event.type,
+            "trace_id": self.trace_id,
+            "attempt": self.attempt,
+            "due_at": format_timestamp(self.due_at),
+        }
+
+
+def next_retry(delivery: WebhookDelivery) -> PendingRetry | None:
+    """Return the retry WHOOP schedules after ``delivery``, or None (it succeeded, or no tries are left)."""
+    if delivery.succeeded or delivery.attempt > len(RETRY_DELAYS):
+        return None
+    return PendingRetry(
+        event=delivery.event,
+        trace_id=delivery.trace_id,
+        attempt=delivery.attempt + 1,
+        due_at=delivery.at + RETRY_DELAYS[delivery.attempt - 1],
+    )
 
 
 # (kind, record id) -> (user id, updated_at): the webhook-worthy state of finished records.
@@ -108,27 +186,82 @@ def changes(before: Snapshot, after: Snapshot) -> list[WebhookEvent]:
     return events
 
 
+def signed_headers(
+    secret: str, timestamp: str, body: bytes, mode: SignatureMode = SignatureMode.VALID
+) -> dict[str, str]:
+    """Return the headers of a delivery of ``body`` with the raw ``timestamp`` header value."""
+    headers = {"Content-Type": "application/json", TIMESTAMP_HEADER: timestamp}
+    if mode is SignatureMode.VALID:
+        headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
+    elif mode is SignatureMode.FORGED:
+        headers[SIGNATURE_HEADER] = sign("not-" + secret, timestamp, body)
+    elif mode is SignatureMode.GARBAGE:
+        headers[SIGNATURE_HEADER] = "%%% not base64 %%%"
+    return headers
+
+
+def timestamp_header(now: datetime) -> str:
+    """Return WHOOP's signature timestamp for ``now``: Unix milliseconds."""
+    return str(round(now.timestamp() * 1000))
+
+
 async def post_webhook(
     session: aiohttp.ClientSession,
     url: str,
     event: WebhookEvent,
     secret: str,
     now: datetime,
+    *,
+    trace_id: str | None = None,
+    attempt: int = 1,
+    answer_within: float = ANSWER_WITHIN_SECONDS,
 ) -> WebhookDelivery:
-    """Post ``event`` to ``url``, signed with ``secret`` at ``now``, with a fresh trace id."""
-    trace_id = str(uuid.uuid4())
+    """Post ``event`` to ``url``, signed with ``secret`` at ``now`` (a fresh trace id unless given)."""
+    trace_id = trace_id or str(uuid.uuid4())
     body = event.body(trace_id)
-    timestamp = str(round(now.timestamp() * 1000))
-    headers = {
-        "Content-Type": "application/json",
-        SIGNATURE_HEADER: sign(secret, timestamp, body),
-        TIMESTAMP_HEADER: timestamp,
-    }
+    headers = signed_headers(secret, timestamp_header(now), body)
+    status = await post_raw(session, url, body, headers, answer_within)
+    return WebhookDelivery(
+        event=event,
+        trace_id=trace_id,
+        status=status,
+        at=now,
+        attempt=attempt,
+        kind="event" if attempt == 1 else "retry",
+        body=body,
+        headers=headers,
+    )
+
+
+async def post_raw(
+    session: aiohttp.ClientSession,
+    url: str,
+    body: bytes | AsyncIterator[bytes],
+    headers: Mapping[str, str],
+    answer_within: float,
+) -> int | None:
+    """Post ``body`` as is; return the status, or None when no answer came in time."""
     try:
         async with session.post(
-            url, data=body, headers=headers, timeout=_DELIVERY_TIMEOUT
+            url,
+            data=body,
+            headers=dict(headers),
+            timeout=aiohttp.ClientTimeout(total=answer_within),
         ) as response:
-            status: int | None = response.status
+            return response.status
     except aiohttp.ClientError, TimeoutError:
-        status = None
-    return WebhookDelivery(event=event, trace_id=trace_id, status=status, at=now)
+        return None
+
+
+async def oversize_body(megabytes: float, user_id: int) -> AsyncIterator[bytes]:
+    """Yield a JSON-looking body of ``megabytes`` MB in chunks, never holding it whole."""
+    total = round(megabytes * 1024 * 1024)
+    head = f'{{"user_id":{user_id},"type":"sleep.updated","padding":"'.encode()
+    tail = b'"}'
+    yield head
+    left = max(0, total - len(head) - len(tail))
+    chunk = b"x" * _CHUNK
+    while left > 0:
+        yield chunk[: min(left, _CHUNK)]
+        left -= _CHUNK
+    yield tail

@@ -4,6 +4,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 import logging
+import uuid
 from uuid import UUID
 
 import aiohttp
@@ -16,6 +17,7 @@ from .constants import (
     CLIENT_SECRET,
     DEFAULT_SEED,
     HISTORY_DAYS,
+    MAX_HISTORY_DAYS,
 )
 from .faults import Faults
 from .generator import DayPlan, MemberTimeline
@@ -24,9 +26,26 @@ from .rate_limit import RateLimiter
 from .records import MemberRecords
 from .request_log import LoggedRequest, count_requests
 from .tokens import TokenStore
-from .webhooks import WebhookDelivery, changes, post_webhook, snapshot
+from .webhooks import (
+    ANSWER_WITHIN_SECONDS,
+    MAX_OVERSIZE_MEGABYTES,
+    OVERSIZE_TIMEOUT,
+    PendingRetry,
+    SignatureMode,
+    WebhookDelivery,
+    WebhookEvent,
+    changes,
+    next_retry,
+    oversize_body,
+    post_raw,
+    post_webhook,
+    signed_headers,
+    snapshot,
+    timestamp_header,
+)
 
 _LOGGER = logging.getLogger(__name__)
+MAX_KEPT_DELIVERIES = 10_000
 
 
 class UnknownMemberError(KeyError):
@@ -44,7 +63,13 @@ class WhoopSandbox:
         members: Iterable[Member] = DEFAULT_MEMBERS,
         history_days: int = HISTORY_DAYS,
     ) -> None:
-        """Generate ``history_days`` days before the clock's date for each member, from ``seed``."""
+        """Generate ``history_days`` days before the clock's date for each member, from ``seed``.
+
+        A member's own ``history_days`` overrides the sandbox's.
+
+        Raises:
+            ValueError: a history is negative or longer than ten years.
+        """
         self.clock = clock
         self.seed = seed
         self.members: dict[int, Member] = {member.user_id: member for member in members}
@@ -54,19 +79,29 @@ class WhoopSandbox:
         self.requests: list[LoggedRequest] = []
         self.webhook_url: str | None = None
         self.webhook_deliveries: list[WebhookDelivery] = []
-        self._timelines = {
-            member.user_id: MemberTimeline(
+        self.webhook_retries: list[PendingRetry] = []
+        """Failed deliveries WHOOP will post again (same trace id) once the clock reaches them."""
+        self.webhook_answer_within = ANSWER_WITHIN_SECONDS
+        """Seconds a receiver has to answer before the delivery counts as failed."""
+        self._timelines: dict[int, MemberTimeline] = {}
+        for member in self.members.values():
+            days = (
+                member.history_days if member.history_days is not None else history_days
+            )
+            if not 0 <= days <= MAX_HISTORY_DAYS:
+                msg = f"history_days must be 0 to {MAX_HISTORY_DAYS}, not {days}"
+                raise ValueError(msg)
+            self._timelines[member.user_id] = MemberTimeline(
                 member,
                 seed,
-                clock.now().astimezone(member.tzinfo).date()
-                - timedelta(days=history_days),
+                clock.now().astimezone(member.tzinfo).date() - timedelta(days=days),
             )
-            for member in self.members.values()
-        }
         self._not_worn: dict[int, set[date]] = {
             user_id: set() for user_id in self.members
         }
         self._deleted_workouts: set[UUID] = set()
+        self.deactivated: set[int] = set()
+        """Members whose WHOOP membership is inactive: data calls answer 403 ``deactivated_user``."""
         # Webhooks report what changed after the sandbox started, not the whole history.
         self._delivered = snapshot(self.records(user_id) for user_id in self.members)
 
@@ -114,6 +149,14 @@ class WhoopSandbox:
         self.member(user_id)
         self.tokens.revoke_user(user_id)
 
+    def set_deactivated(self, user_id: int, *, deactivated: bool = True) -> None:
+        """Make the member's membership inactive (data calls answer 403), or active again."""
+        self.member(user_id)
+        if deactivated:
+            self.deactivated.add(user_id)
+        else:
+            self.deactivated.discard(user_id)
+
     def mark_not_worn(self, user_id: int, day: date) -> None:
         """Pretend the strap was off the night ending on local date ``day``: no sleep, no recovery."""
         self.member(user_id)
@@ -139,9 +182,13 @@ class WhoopSandbox:
     async def deliver_webhooks(self) -> int:
         """Post signed webhooks for records scored, changed or deleted since the last delivery.
 
+        Retries that are due by the clock go out too, with their first attempt's trace id; a
+        delivery without a 2xx within ``webhook_answer_within`` seconds is retried up to five
+        times over about an hour of sandbox time.
+
         Returns:
-            How many webhooks were posted (0 when no ``webhook_url`` is set; nothing is then
-            remembered as delivered, so setting the URL later sends them).
+            How many webhooks were posted, retries included (0 when no ``webhook_url`` is set;
+            nothing is then remembered as delivered, so setting the URL later sends them).
         """
         if self.webhook_url is None:
             return 0
@@ -154,16 +201,157 @@ class WhoopSandbox:
         ]
         self._delivered = current
         now = self.clock.now()
+        due = [retry for retry in self.webhook_retries if retry.due_at <= now]
+        self.webhook_retries = [
+            retry for retry in self.webhook_retries if retry.due_at > now
+        ]
+        attempts = [(event, None, 1) for event in events] + [
+            (retry.event, retry.trace_id, retry.attempt)
+            for retry in due
+            if not self.tokens.is_revoked(retry.event.user_id)
+        ]
         async with aiohttp.ClientSession() as session:
-            for event in events:
+            for event, trace_id, attempt in attempts:
                 delivery = await post_webhook(
-                    session, self.webhook_url, event, CLIENT_SECRET, now
+                    session,
+                    self.webhook_url,
+                    event,
+                    CLIENT_SECRET,
+                    now,
+                    trace_id=trace_id,
+                    attempt=attempt,
+                    answer_within=self.webhook_answer_within,
                 )
-                self.webhook_deliveries.append(delivery)
+                self._record(delivery)
+                retry = next_retry(delivery)
+                if retry is not None:
+                    self.webhook_retries.append(retry)
                 _LOGGER.info(
-                    "Webhook %s for %s: status %s",
+                    "Webhook %s for %s (attempt %s): status %s",
                     event.type,
                     event.id,
+                    attempt,
                     delivery.status,
                 )
-        return len(events)
+        return len(attempts)
+
+    def _record(self, delivery: WebhookDelivery) -> None:
+        self.webhook_deliveries.append(delivery)
+        if len(self.webhook_deliveries) > MAX_KEPT_DELIVERIES:
+            del self.webhook_deliveries[: MAX_KEPT_DELIVERIES // 10]
+
+    def _require_url(self) -> str:
+        if self.webhook_url is None:
+            msg = "No webhook URL is set"
+            raise ValueError(msg)
+        return self.webhook_url
+
+    async def send_webhook(
+        self,
+        event: WebhookEvent,
+        *,
+        trace_id: str | None = None,
+        timestamp: str | None = None,
+        signature: SignatureMode | str = SignatureMode.VALID,
+    ) -> WebhookDelivery:
+        """Post one hand-made delivery of ``event`` (no retries follow it).
+
+        ``timestamp`` is the raw ``X-WHOOP-Signature-Timestamp`` value (any text: old, future,
+        ``0``, ``-5``, ``abc``, empty); None means the clock's now in milliseconds. The signature
+        covers that value as sent.
+
+        Raises:
+            ValueError: no webhook URL is set, or ``signature`` is not a ``SignatureMode``.
+        """
+        url = self._require_url()
+        trace_id = trace_id or str(uuid.uuid4())
+        body = event.body(trace_id)
+        now = self.clock.now()
+        raw_timestamp = timestamp_header(now) if timestamp is None else timestamp
+        headers = signed_headers(
+            CLIENT_SECRET, raw_timestamp, body, SignatureMode(signature)
+        )
+        async with aiohttp.ClientSession() as session:
+            status = await post_raw(
+                session, url, body, headers, self.webhook_answer_within
+            )
+        delivery = WebhookDelivery(
+            event, trace_id, status, now, kind="sent", body=body, headers=headers
+        )
+        self._record(delivery)
+        return delivery
+
+    async def replay_webhook(self, index: int = -1) -> WebhookDelivery:
+        """Post a past delivery again byte for byte: same body, same signature and timestamp.
+
+        Raises:
+            ValueError: no webhook URL is set, or there is no such delivery with a kept body.
+        """
+        url = self._require_url()
+        try:
+            original = self.webhook_deliveries[index]
+        except IndexError:
+            msg = f"No delivery number {index}"
+            raise ValueError(msg) from None
+        if not original.body:
+            msg = "That delivery's body was not kept (oversize)"
+            raise ValueError(msg)
+        async with aiohttp.ClientSession() as session:
+            status = await post_raw(
+                session,
+                url,
+                original.body,
+                original.headers,
+                self.webhook_answer_within,
+            )
+        delivery = WebhookDelivery(
+            original.event,
+            original.trace_id,
+            status,
+            self.clock.now(),
+            attempt=original.attempt,
+            kind="replay",
+            body=original.body,
+            headers=original.headers,
+        )
+        self._record(delivery)
+        return delivery
+
+    async def send_oversize_webhook(
+        self, megabytes: float = 20, *, signed: bool = False
+    ) -> WebhookDelivery:
+        """Stream a body of ``megabytes`` MB (at most 64), unsigned unless ``signed``.
+
+        A signed one carries a signature over nothing in particular (the body is never held
+        whole), so only a receiver that checks the size first is safe.
+
+        Raises:
+            ValueError: no webhook URL is set, or the size is out of range.
+        """
+        url = self._require_url()
+        if not 0 < megabytes <= MAX_OVERSIZE_MEGABYTES:
+            msg = f"megabytes must be above 0 and at most {MAX_OVERSIZE_MEGABYTES}"
+            raise ValueError(msg)
+        user_id = next(iter(self.members), 0)
+        now = self.clock.now()
+        headers = {"Content-Type": "application/json"}
+        if signed:
+            headers = signed_headers(CLIENT_SECRET, timestamp_header(now), b"")
+        async with aiohttp.ClientSession() as session:
+            status = await post_raw(
+                session,
+                url,
+                oversize_body(megabytes, user_id),
+                headers,
+                OVERSIZE_TIMEOUT.total or ANSWER_WITHIN_SECONDS,
+            )
+        delivery = WebhookDelivery(
+            WebhookEvent(user_id=user_id, id="", type="oversize"),
+            "",
+            status,
+            now,
+            kind="oversize",
+            headers=headers,
+        )
+        self._record(delivery)
+        return delivery

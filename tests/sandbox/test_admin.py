@@ -240,6 +240,8 @@ async def test_webhook_url_and_delivery(
     assert await admin(http, sandbox, "GET", "/webhook") == {
         "url": None,
         "deliveries": [],
+        "pending_retries": [],
+        "answer_within_seconds": 1.0,
     }
     set_url = await admin(
         http, sandbox, "PUT", "/webhook", {"url": "http://127.0.0.1:9/hook"}
@@ -250,7 +252,22 @@ async def test_webhook_url_and_delivery(
     assert delivered > 0
     deliveries = (await admin(http, sandbox, "GET", "/webhook"))["deliveries"]
     assert len(deliveries) == delivered
-    assert set(deliveries[0]) == {"user_id", "id", "type", "trace_id", "status", "at"}
+    assert set(deliveries[0]) == {
+        "user_id",
+        "id",
+        "type",
+        "trace_id",
+        "status",
+        "at",
+        "attempt",
+        "kind",
+        "signature_timestamp",
+    }
+    pending = (await admin(http, sandbox, "GET", "/webhook"))["pending_retries"]
+    assert len(pending) == delivered  # nobody listens on port 9
+    await admin(
+        http, sandbox, "PUT", "/webhook", {"answer_within_seconds": 60}, expect=400
+    )
     await admin(http, sandbox, "PUT", "/webhook", {"url": 5}, expect=400)
     await admin(http, sandbox, "PUT", "/webhook", {"url": None})
     assert sandbox.whoop.webhook_url is None

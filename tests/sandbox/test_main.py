@@ -17,6 +17,14 @@ def test_defaults() -> None:
         8484,
         None,
     )
+    assert arguments.history_days == 730
+
+
+def test_history_days_option_is_bounded(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.parse_arguments(["--history-days", "14"]).history_days == 14
+    with pytest.raises(SystemExit):
+        cli.parse_arguments(["--history-days", "99999"])
+    assert "from 0 to 3660" in capsys.readouterr().err
 
 
 def test_banner_names_the_urls_and_credentials() -> None:

@@ -180,13 +180,16 @@ async def test_full_flow_code_token_data_refresh_and_rotation(
         assert response.status == 200
         assert (await response.json())["user_id"] == JOHN_ID
 
-    # Home Assistant's default refresh sends no scope; the integration sends scope=offline.
     with caplog.at_level(logging.INFO, logger="sandbox.whoop.oauth_routes"):
         refreshed = await post_token(
-            http, sandbox, grant_type="refresh_token", refresh_token=first_refresh
+            http,
+            sandbox,
+            grant_type="refresh_token",
+            refresh_token=first_refresh,
+            scope="offline",
         )
     assert refreshed.status == 200
-    assert "without a scope" in caplog.text
+    assert "with scope=offline" in caplog.text
     second = await refreshed.json()
     assert second["refresh_token"] != first_refresh
     assert second["access_token"] != first_access
@@ -194,21 +197,78 @@ async def test_full_flow_code_token_data_refresh_and_rotation(
     assert await get_status(http, sandbox.url + PROFILE, second["access_token"]) == 200
 
     reused = await post_token(
-        http, sandbox, grant_type="refresh_token", refresh_token=first_refresh
+        http,
+        sandbox,
+        grant_type="refresh_token",
+        refresh_token=first_refresh,
+        scope="offline",
     )
     assert reused.status == 400
     assert (await reused.json())["error"] == "invalid_grant"
 
+    third = await post_token(
+        http,
+        sandbox,
+        grant_type="refresh_token",
+        refresh_token=second["refresh_token"],
+        scope="offline",
+    )
+    assert third.status == 200
+    assert (await third.json())["refresh_token"] != second["refresh_token"]
+
+
+async def test_refresh_without_scope_offline_loses_the_sign_in(
+    sandbox: Sandbox, http: aiohttp.ClientSession, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Home Assistant's default refresh sends no scope: WHOOP then issues no refresh token."""
+    tokens = await exchange(
+        http, sandbox, (await authorize(http, sandbox)).query["code"]
+    )
     with caplog.at_level(logging.INFO, logger="sandbox.whoop.oauth_routes"):
-        third = await post_token(
+        refreshed = await post_token(
             http,
             sandbox,
             grant_type="refresh_token",
-            refresh_token=second["refresh_token"],
-            scope="offline",
+            refresh_token=str(tokens["refresh_token"]),
         )
-    assert third.status == 200
-    assert "scope=offline" in caplog.text
+    assert refreshed.status == 200
+    assert "without scope=offline" in caplog.text
+    body = await refreshed.json()
+    assert "refresh_token" not in body
+    assert "offline" not in body["scope"].split()
+    assert "read:cycles" in body["scope"].split()
+    assert (
+        await get_status(
+            http, sandbox.url + "/developer/v2/cycle", body["access_token"]
+        )
+        == 200
+    )
+    assert (
+        await get_status(
+            http, sandbox.url + "/developer/v2/cycle", str(tokens["access_token"])
+        )
+        == 401
+    )
+    # The spent refresh token is dead and there is no other: the next refresh fails.
+    again = await post_token(
+        http,
+        sandbox,
+        grant_type="refresh_token",
+        refresh_token=str(tokens["refresh_token"]),
+        scope="offline",
+    )
+    assert again.status == 400
+    assert (await again.json())["error"] == "invalid_grant"
+    token_requests = [
+        logged for logged in sandbox.whoop.requests if logged.path.endswith("/token")
+    ]
+    assert [logged.scope for logged in token_requests] == [None, None, "offline"]
+    assert set(token_requests[1].form_fields) == {
+        "grant_type",
+        "refresh_token",
+        "client_id",
+        "client_secret",
+    }
 
 
 async def test_code_is_single_use_and_bound_to_the_redirect_uri(

@@ -8,7 +8,7 @@ from custom_components.whoop.whatsapp_api import (
     WhatsAppInvalidParameterError,
     WhatsAppPermissionError,
 )
-from custom_components.whoop.whatsapp_api.client import (
+from custom_components.whoop.whatsapp_api._templates import (
     TEMPLATE_MAX_PAGES,
     TEMPLATE_PAGE_SIZE,
 )

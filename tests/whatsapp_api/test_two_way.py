@@ -16,11 +16,10 @@ from custom_components.whoop.whatsapp_api import (
     ReplyButton,
     WhatsAppClient,
     WhatsAppMessageError,
-    WhatsAppUnsupportedMessageError,
     quick_reply_components,
     reply_buttons_content,
 )
-from sandbox.graph import ACCESS_TOKEN, PHONE_NUMBER_ID
+from sandbox.graph import ACCESS_TOKEN, PHONE_NUMBER_ID, GraphSandbox
 
 PERSON = "+44 7700 900123"
 WAMID = "wamid.HBgMNDQ3NzAwOTAwMTIzFQIAERgSQjY1QzFGMzA2NDQ5QjQ3RDAA"
@@ -230,9 +229,12 @@ def test_one_text_is_not_a_list_of_payloads() -> None:
         quick_reply_components("skip")
 
 
-async def test_the_sandbox_does_not_deliver_button_messages(
-    client: WhatsAppClient,
+async def test_the_sandbox_delivers_button_messages_inside_the_window(
+    client: WhatsAppClient, graph: GraphSandbox
 ) -> None:
-    # As Meta does for types a number cannot send, the sandbox answers 131051.
-    with pytest.raises(WhatsAppUnsupportedMessageError):
-        await client.send_buttons("+4915123456789", "Skip?", [SKIP])
+    sent = await client.send_buttons("+4915123456789", "Skip?", [SKIP])
+
+    delivered = graph.messages[-1]
+    assert delivered.type == "interactive"
+    assert [button.id for button in delivered.buttons] == [SKIP.id]
+    assert sent.message_id

@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 import pytest
 
-from custom_components.whoop.whoop_api import TokenProvider, WhoopClient
+from custom_components.whoop.whoop_api import TokenProvider, WhoopClient, _fields
 from sandbox.app import Sandbox
 
 JOHN_USER_ID = 10129
@@ -107,6 +107,12 @@ class TokenCounter:
         """Return ``access-token-<n>`` for the n-th call."""
         self.calls += 1
         return f"access-token-{self.calls}"
+
+
+@pytest.fixture(autouse=True)
+def forget_implausible_warnings() -> None:
+    """Each test starts with no field warned about (the warning is once a process)."""
+    _fields._WARNED_FIELDS.clear()
 
 
 @pytest.fixture

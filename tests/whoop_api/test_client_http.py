@@ -382,51 +382,113 @@ async def test_revoke_access(
     ]
 
 
-async def test_last_night_sleep_skips_25_naps_on_the_second_page(
-    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
-) -> None:
-    nap = examples.sleep() | {"nap": True}
-    night = examples.sleep() | {"id": "5b5f5c4e-1f3c-4b8e-9a57-0f3b7c2d9e11"}
-    scripted_whoop.queue_page([nap] * 25, cursor="page-2")
-    scripted_whoop.queue_page([nap, night], cursor="page-3")
-
-    sleep = await scripted_client.get_last_night_sleep()
-
-    assert sleep is not None
-    assert sleep.id == "5b5f5c4e-1f3c-4b8e-9a57-0f3b7c2d9e11"
-    assert not sleep.nap
-    assert len(scripted_whoop.requests) == 2
-
-
-async def test_last_night_sleep_gives_up_after_two_pages_of_naps(
-    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
-) -> None:
-    nap = examples.sleep() | {"nap": True}
-    for page in range(3):
-        scripted_whoop.queue_page([nap] * 25, cursor=f"after-{page}")
-
-    assert await scripted_client.get_last_night_sleep() is None
-    assert len(scripted_whoop.requests) == 2
-
-
 async def test_latest_helpers_with_empty_collections(
     scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
 ) -> None:
-    for _ in range(5):
+    for _ in range(2):
         scripted_whoop.queue_page([])
 
-    assert await scripted_client.get_current_cycle() is None
     assert await scripted_client.get_latest_recovery() is None
-    assert await scripted_client.get_last_night_sleep() is None
-    assert await scripted_client.get_latest_nap() is None
     assert await scripted_client.get_latest_workout() is None
-    assert len(scripted_whoop.requests) == 5
+    assert [request.query for request in scripted_whoop.requests] == [
+        {"limit": "1"},
+        {"limit": "1"},
+    ]
 
 
-async def test_current_cycle_is_none_when_the_newest_has_ended(
-    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+# Two hours before midnight UTC, for the wait caps.
+RATE_LIMIT_NOW = datetime(2026, 12, 4, 22, 0, 0, tzinfo=UTC)
+NOW_SECONDS = int(RATE_LIMIT_NOW.timestamp())
+DAILY_FIRST = "10000, 100;window=60, 10000;window=86400"
+MINUTE_FIRST = "100, 100;window=60, 10000;window=86400"
+
+
+@pytest.mark.parametrize(
+    ("headers", "retry_after"),
+    [
+        ({"X-RateLimit-Reset": "17"}, 17.0),
+        ({"X-RateLimit-Reset": str(NOW_SECONDS + 120)}, 120.0),  # epoch seconds
+        ({"X-RateLimit-Reset": str(NOW_SECONDS * 1000 + 90_500)}, 90.5),  # epoch ms
+        ({"X-RateLimit-Reset": str(NOW_SECONDS - 60)}, 0.0),  # epoch already past
+        ({"X-RateLimit-Reset": str(10**15)}, 3600.0),  # absurd: an hour at most
+        ({"X-RateLimit-Reset": "86400"}, 3600.0),
+        ({"X-RateLimit-Reset": "1e400"}, None),
+        ({"X-RateLimit-Reset": "86400", "X-RateLimit-Limit": MINUTE_FIRST}, 3600.0),
+        # The daily window is spent: wait up to midnight UTC, two hours away.
+        ({"X-RateLimit-Reset": "50000", "X-RateLimit-Limit": DAILY_FIRST}, 7200.0),
+        ({"X-RateLimit-Reset": "600", "X-RateLimit-Limit": DAILY_FIRST}, 600.0),
+        (
+            {
+                "X-RateLimit-Reset": str(10**15),
+                "X-RateLimit-Limit": "10000;window=86400",
+            },
+            7200.0,
+        ),
+        ({"X-RateLimit-Reset": "20000", "X-RateLimit-Limit": "10000"}, 7200.0),
+        ({"X-RateLimit-Reset": "20000", "X-RateLimit-Limit": "100"}, 3600.0),
+        ({"X-RateLimit-Reset": "20000", "X-RateLimit-Limit": "lots;window=x"}, 3600.0),
+        ({"Retry-After": "30"}, 30.0),
+        ({"Retry-After": "-5"}, 0.0),
+        ({"Retry-After": "inf"}, None),
+        ({"Retry-After": str(NOW_SECONDS + 45)}, 45.0),
+        ({"Retry-After": "Fri, 04 Dec 2026 22:02:00 GMT"}, 120.0),
+        ({"Retry-After": "Mon, 07 Dec 2026 22:00:00 GMT"}, 3600.0),
+        (
+            {
+                "Retry-After": "Mon, 07 Dec 2026 22:00:00 GMT",
+                "X-RateLimit-Limit": DAILY_FIRST,
+            },
+            7200.0,
+        ),
+        ({"X-RateLimit-Reset": "", "Retry-After": "12"}, 12.0),
+    ],
+)
+async def test_rate_limit_wait_forms_and_caps(
+    http_session: aiohttp.ClientSession,
+    scripted_whoop: ScriptedWhoop,
+    token_counter: TokenCounter,
+    headers: dict[str, str],
+    retry_after: float | None,
 ) -> None:
-    scripted_whoop.queue_page([examples.cycle()], cursor="more")
+    client = WhoopClient(
+        http_session,
+        token_counter,
+        base_url=scripted_whoop.url,
+        clock=lambda: RATE_LIMIT_NOW,
+    )
+    scripted_whoop.queue(status=429, headers=headers)
 
-    assert await scripted_client.get_current_cycle() is None
-    assert scripted_whoop.requests[0].query == {"limit": "1"}
+    with pytest.raises(WhoopRateLimitError) as caught:
+        await client.get_recoveries()
+
+    assert caught.value.retry_after == retry_after
+
+
+@pytest.mark.parametrize(
+    ("now", "retry_after"),
+    [
+        (datetime(2026, 12, 4, 23, 59, 59, tzinfo=UTC), 1.0),
+        (datetime(2026, 12, 5, 0, 0, 0, tzinfo=UTC), 86400.0),  # a whole day at most
+        # Local time does not matter: 01:00 at UTC+2 is 23:00 UTC.
+        (datetime(2026, 12, 5, 1, 0, 0, tzinfo=timezone(timedelta(hours=2))), 3600.0),
+    ],
+)
+async def test_daily_window_wait_ends_at_the_next_utc_midnight(
+    http_session: aiohttp.ClientSession,
+    scripted_whoop: ScriptedWhoop,
+    token_counter: TokenCounter,
+    now: datetime,
+    retry_after: float,
+) -> None:
+    client = WhoopClient(
+        http_session, token_counter, base_url=scripted_whoop.url, clock=lambda: now
+    )
+    scripted_whoop.queue(
+        status=429,
+        headers={"X-RateLimit-Reset": str(10**15), "X-RateLimit-Limit": DAILY_FIRST},
+    )
+
+    with pytest.raises(WhoopRateLimitError) as caught:
+        await client.get_profile()
+
+    assert caught.value.retry_after == retry_after

@@ -186,38 +186,28 @@ async def test_latest_helpers_and_their_cost(
 ) -> None:
     records = truth(whoop_sandbox)
 
-    current = await sandbox_client.get_current_cycle()
     recovery = await sandbox_client.get_latest_recovery()
-    night = await sandbox_client.get_last_night_sleep()
     workout = await sandbox_client.get_latest_workout()
-    nap = await sandbox_client.get_latest_nap()
 
-    assert current == records["cycles"][0]
-    assert current is not None
-    assert current.is_current
     assert recovery == records["recoveries"][0]
-    assert night == next(
-        s for s in records["sleeps"] if isinstance(s, Sleep) and not s.nap
-    )
     assert workout == records["workouts"][0]
-    assert nap == next(
-        s for s in records["sleeps"][:25] if isinstance(s, Sleep) and s.nap
-    )
     # One request each.
-    assert whoop_sandbox.whoop.request_counts() == Counter(
-        {CYCLES: 1, RECOVERIES: 1, SLEEPS: 2, WORKOUTS: 1}
-    )
+    assert whoop_sandbox.whoop.request_counts() == Counter({RECOVERIES: 1, WORKOUTS: 1})
 
 
 async def test_one_refresh_of_everything_the_integration_shows_costs_five_requests(
     sandbox_client: WhoopClient, whoop_sandbox: Sandbox
 ) -> None:
-    await sandbox_client.get_current_cycle()
+    # What the coordinators ask for: the last two cycles, the newest recovery, recent
+    # sleeps (last night and the latest nap among them), the newest workout, the body.
+    cycles = await sandbox_client.get_cycles(limit=2, max_pages=1)
     await sandbox_client.get_latest_recovery()
-    await sandbox_client.get_last_night_sleep()
+    sleeps = await sandbox_client.get_sleeps(limit=10, max_pages=1)
     await sandbox_client.get_latest_workout()
     await sandbox_client.get_body_measurement()
 
+    assert cycles[0].is_current
+    assert any(not sleep.nap for sleep in sleeps)
     counts = whoop_sandbox.whoop.request_counts()
     assert counts == Counter(
         {CYCLES: 1, RECOVERIES: 1, SLEEPS: 1, WORKOUTS: 1, BODY: 1}
@@ -225,7 +215,7 @@ async def test_one_refresh_of_everything_the_integration_shows_costs_five_reques
     assert counts.total() == 5
 
 
-async def test_a_nap_after_last_night_is_not_last_night(
+async def test_a_nap_after_last_night_comes_first(
     http_session: aiohttp.ClientSession, whoop_sandbox: Sandbox
 ) -> None:
     newest_nap = next(
@@ -234,17 +224,12 @@ async def test_a_nap_after_last_night_is_not_last_night(
     whoop_sandbox.clock.set(newest_nap.end + timedelta(hours=2))
     client = client_for(http_session, whoop_sandbox, JOHN_USER_ID)
     sleeps = truth(whoop_sandbox)["sleeps"]
-    assert isinstance(sleeps[0], Sleep)
-    assert sleeps[0].nap  # the newest sleep is the nap
 
-    night = await client.get_last_night_sleep()
-    nap = await client.get_latest_nap()
+    nap, night = await client.get_sleeps(limit=2, max_pages=1)
 
-    assert night is not None
-    assert not night.nap
-    assert night == sleeps[1]
-    assert nap == sleeps[0]
-    assert whoop_sandbox.whoop.request_counts() == Counter({SLEEPS: 2})
+    assert (nap.nap, night.nap) == (True, False)
+    assert [nap, night] == sleeps[:2]
+    assert whoop_sandbox.whoop.request_counts() == Counter({SLEEPS: 1})
 
 
 async def test_whoop_3_recovery_has_no_spo2_nor_skin_temperature(
@@ -281,10 +266,10 @@ async def test_rate_limit_fault(
     )
 
     with pytest.raises(WhoopRateLimitError) as caught:
-        await sandbox_client.get_current_cycle()
+        await sandbox_client.get_cycles(limit=1, max_pages=1)
 
     assert caught.value.retry_after == 42.0
-    assert await sandbox_client.get_current_cycle() is not None  # the fault is spent
+    assert await sandbox_client.get_cycles(limit=1, max_pages=1)  # the fault is spent
 
 
 @pytest.mark.parametrize("status", [500, 503])
@@ -317,14 +302,14 @@ async def test_malformed_json_fault(
     )
 
     with pytest.raises(WhoopResponseError, match="not valid JSON"):
-        await sandbox_client.get_last_night_sleep()
+        await sandbox_client.get_sleeps()
 
 
 @pytest.mark.parametrize(
     ("path", "call"),
     [
         ("/developer/v2/user/profile/basic", "get_profile"),
-        ("/developer/v2/cycle", "get_current_cycle"),
+        ("/developer/v2/cycle", "get_cycles"),
         ("/developer/v2/activity/workout", "get_workouts"),
     ],
 )

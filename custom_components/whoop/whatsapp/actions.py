@@ -1,4 +1,4 @@
-"""The integration's actions: WhatsApp templates and media, sent to WhatsApp notify entities.
+"""The integration's actions: WhatsApp templates, media and buttons, sent to WhatsApp notify entities.
 
 ``notify.send_message`` carries only a title and a message; these entity actions target the same
 recipient entities for what it cannot carry. Both answer with the id WhatsApp gave the message.
@@ -12,10 +12,17 @@ from homeassistant.helpers import config_validation as cv, service
 import probatio as vol
 
 from ..const import DOMAIN
-from .delivery.sender import MediaKind
+from ..whatsapp_api import (
+    INTERACTIVE_BODY_MAX_LENGTH,
+    REPLY_BUTTON_ID_MAX_LENGTH,
+    REPLY_BUTTON_TITLE_MAX_LENGTH,
+    REPLY_BUTTONS_MAX,
+)
+from .delivery.media import MediaKind
 
 SERVICE_SEND_WHATSAPP_TEMPLATE: Final = "send_whatsapp_template"
 SERVICE_SEND_WHATSAPP_MEDIA: Final = "send_whatsapp_media"
+SERVICE_SEND_WHATSAPP_BUTTONS: Final = "send_whatsapp_buttons"
 
 ATTR_TEMPLATE: Final = "template"
 ATTR_LANGUAGE: Final = "language"
@@ -25,6 +32,10 @@ ATTR_URL: Final = "url"
 ATTR_FILE: Final = "file"
 ATTR_CAPTION: Final = "caption"
 ATTR_FILENAME: Final = "filename"
+ATTR_MESSAGE: Final = "message"
+ATTR_TITLE: Final = "title"
+ATTR_BUTTONS: Final = "buttons"
+ATTR_ID: Final = "id"
 
 _MEDIA_SOURCE: Final = "media_source"
 _MEDIA_SOURCE_MESSAGE: Final = "Give either a URL or a file, not both"
@@ -53,6 +64,29 @@ SEND_MEDIA_SCHEMA: Final = vol.All(
     cv.has_at_least_one_key(ATTR_URL, ATTR_FILE),
 )
 
+BUTTON_SCHEMA: Final = vol.Schema(
+    {
+        vol.Required(ATTR_ID): vol.All(
+            cv.string, vol.Length(min=1, max=REPLY_BUTTON_ID_MAX_LENGTH)
+        ),
+        vol.Required(ATTR_TITLE): vol.All(
+            cv.string, vol.Length(min=1, max=REPLY_BUTTON_TITLE_MAX_LENGTH)
+        ),
+    }
+)
+
+SEND_BUTTONS_SCHEMA: Final = cv.make_entity_service_schema(
+    {
+        vol.Required(ATTR_MESSAGE): vol.All(
+            cv.string, vol.Length(min=1, max=INTERACTIVE_BODY_MAX_LENGTH)
+        ),
+        vol.Optional(ATTR_TITLE): cv.string,
+        vol.Required(ATTR_BUTTONS): vol.All(
+            cv.ensure_list, [BUTTON_SCHEMA], vol.Length(min=1, max=REPLY_BUTTONS_MAX)
+        ),
+    }
+)
+
 
 @callback
 def async_setup_whatsapp_actions(hass: HomeAssistant) -> None:
@@ -73,5 +107,14 @@ def async_setup_whatsapp_actions(hass: HomeAssistant) -> None:
         entity_domain=NOTIFY_DOMAIN,
         schema=SEND_MEDIA_SCHEMA,
         func="async_send_media",
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    service.async_register_platform_entity_service(
+        hass,
+        DOMAIN,
+        SERVICE_SEND_WHATSAPP_BUTTONS,
+        entity_domain=NOTIFY_DOMAIN,
+        schema=SEND_BUTTONS_SCHEMA,
+        func="async_send_buttons",
         supports_response=SupportsResponse.OPTIONAL,
     )

@@ -58,6 +58,12 @@ async def async_get_sender_diagnostics(
             }
         )
         diagnostics["queued_sends"] = sum(runtime.sender.pending_by_recipient.values())
+        # The webhook's id, verify token and secret are secrets: only whether it is set up.
+        diagnostics["webhooks"] = {
+            "configured": runtime.webhook is not None,
+            "cloudhook": bool(runtime.webhook and runtime.webhook.cloudhook_url),
+            "tracked_messages": len(runtime.receipts),
+        }
     return async_redact_data(diagnostics, TO_REDACT)
 
 

@@ -6,29 +6,27 @@ concerns them, and deleting the recipient removes the device with it. The sender
 its own, so it gets no device.
 """
 
-import mimetypes
 from pathlib import Path
-from typing import Final, override
+from typing import override
 
 from homeassistant.components.notify import NotifyEntity
 from homeassistant.components.notify.const import NotifyEntityFeature
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant, ServiceResponse, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from .delivery.sender import MediaKind, MediaMessage, TemplateBodyParameters
+from ..const import SUBENTRY_TYPE_RECIPIENT
+from ..whatsapp_api import ReplyButton
+from .delivery.compose import TemplateBodyParameters
+from .delivery.media import MediaKind, MediaMessage, async_check_local_file
+from .recipient_platform import recipient_device
 from .runtime_data import WhatsAppConfigEntry, signal_recipients_changed
 from .settings import DEFAULT_TEMPLATE_LANGUAGE, RecipientSettings
 
 # Sends are serialised per recipient by the sender's queues, not by the entity platform.
 PARALLEL_UPDATES = 0
-
-_DEFAULT_MIME_TYPE: Final = "application/octet-stream"
 
 
 async def async_setup_entry(
@@ -75,13 +73,7 @@ class WhatsAppRecipientEntity(NotifyEntity):
         self._entry = entry
         self._subentry_id = subentry.subentry_id
         self._attr_unique_id = subentry.subentry_id
-        self._attr_device_info = DeviceInfo(
-            identifiers={(DOMAIN, subentry.subentry_id)},
-            name=subentry.title,
-            entry_type=DeviceEntryType.SERVICE,
-            manufacturer="Meta",
-            model="WhatsApp recipient",
-        )
+        self._attr_device_info = recipient_device(subentry)
 
     @property
     def recipient(self) -> RecipientSettings:
@@ -139,6 +131,26 @@ class WhatsAppRecipientEntity(NotifyEntity):
         self._async_record_notification()
         return {"message_id": sent.message_id}
 
+    async def async_send_buttons(
+        self,
+        message: str,
+        buttons: list[dict[str, str]],
+        title: str | None = None,
+    ) -> ServiceResponse:
+        """Ask with up to three buttons (the ``whoop.send_whatsapp_buttons`` action).
+
+        The press comes back as the recipient's ``button_pressed`` event and the
+        ``whoop_whatsapp_message`` bus event, with the button's id.
+        """
+        sent = await self._entry.runtime_data.sender.async_send_buttons(
+            self.recipient,
+            message,
+            [ReplyButton(id=button["id"], title=button["title"]) for button in buttons],
+            title,
+        )
+        self._async_record_notification()
+        return {"message_id": sent.message_id}
+
     async def async_send_media(
         self,
         kind: str,
@@ -151,9 +163,8 @@ class WhatsAppRecipientEntity(NotifyEntity):
         media_kind = MediaKind(kind)
         media_id = None
         if file is not None:
-            path = Path(file)
-            filename = filename or path.name
-            media_id = await self._async_upload(path)
+            filename = filename or Path(file).name
+            media_id = await self._async_upload(file, media_kind, filename)
         elif filename is None and media_kind is MediaKind.DOCUMENT and url:
             filename = Path(url.split("?", 1)[0]).name or None
         sent = await self._entry.runtime_data.sender.async_send_media(
@@ -169,26 +180,12 @@ class WhatsAppRecipientEntity(NotifyEntity):
         self._async_record_notification()
         return {"message_id": sent.message_id}
 
-    async def _async_upload(self, path: Path) -> str:
-        """Upload a local file the configuration allows, returning its media id."""
-        if not self.hass.config.is_allowed_path(str(path)):
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="whatsapp_path_not_allowed",
-                translation_placeholders={"path": str(path)},
-            )
-        try:
-            data = await self.hass.async_add_executor_job(path.read_bytes)
-        except OSError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="whatsapp_file_unreadable",
-                translation_placeholders={
-                    "path": str(path),
-                    "error": err.strerror or str(err),
-                },
-            ) from err
-        mime_type = mimetypes.guess_type(path.name)[0] or _DEFAULT_MIME_TYPE
-        return await self._entry.runtime_data.sender.async_upload_media(
-            self.recipient, data, mime_type, path.name
+    async def _async_upload(self, file: str, kind: MediaKind, filename: str) -> str:
+        """Upload a local file the configuration allows, returning its media id.
+
+        Its size is checked against WhatsApp's limit for ``kind`` before anything reads it.
+        """
+        local_file = await async_check_local_file(self.hass, file, kind)
+        return await self._entry.runtime_data.sender.async_upload_media_file(
+            self.recipient, local_file, filename
         )

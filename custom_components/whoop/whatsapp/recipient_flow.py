@@ -1,5 +1,8 @@
 """Subentry flow of a WhatsApp recipient: who, their number, and how notifications reach them.
 
+The "Replies" section holds what concerns messages from them (Meta webhooks needed): blue ticks,
+the template that asks with buttons outside the 24-hour window, and asking Home Assistant.
+
 When the sender's token may read its WhatsApp Business Account's templates (the
 ``whatsapp_business_management`` permission), the template step offers the approved ones and checks
 name, language and parameters against them, so a wrong template fails here rather than at the first
@@ -19,7 +22,10 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.const import CONF_NAME
+from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
+    BooleanSelector,
+    ConversationAgentSelector,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
@@ -38,7 +44,11 @@ from ..whatsapp_api import (
     normalize_phone_number,
 )
 from .settings import (
+    CONF_AGENT_ID,
+    CONF_ASSIST,
+    CONF_BUTTONS_TEMPLATE,
     CONF_DELIVERY_MODE,
+    CONF_MARK_AS_READ,
     CONF_MESSAGE_PARAMETER,
     CONF_PHONE_NUMBER,
     CONF_TEMPLATE_LANGUAGE,
@@ -66,6 +76,22 @@ _PARAMETER_COUNT: Final = {
 }
 
 _TEXT: Final = TextSelector()
+SECTION_REPLIES: Final = "replies"
+REPLY_KEYS: Final = (
+    CONF_MARK_AS_READ,
+    CONF_BUTTONS_TEMPLATE,
+    CONF_ASSIST,
+    CONF_AGENT_ID,
+)
+
+REPLIES_SCHEMA: Final = vol.Schema(
+    {
+        vol.Optional(CONF_MARK_AS_READ, default=False): BooleanSelector(),
+        vol.Optional(CONF_BUTTONS_TEMPLATE): _TEXT,
+        vol.Optional(CONF_ASSIST, default=False): BooleanSelector(),
+        vol.Optional(CONF_AGENT_ID): ConversationAgentSelector(),
+    }
+)
 
 RECIPIENT_SCHEMA: Final = vol.Schema(
     {
@@ -81,6 +107,10 @@ RECIPIENT_SCHEMA: Final = vol.Schema(
                 mode=SelectSelectorMode.LIST,
                 translation_key="delivery_mode",
             )
+        ),
+        # Optional: a recipient made before replies existed, or a test, may leave it out.
+        vol.Optional(SECTION_REPLIES, default={}): section(
+            REPLIES_SCHEMA, {"collapsed": True}
         ),
     }
 )
@@ -129,7 +159,13 @@ class RecipientSubentryFlowHandler(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         """Edit a recipient."""
         subentry = self._get_reconfigure_subentry()
-        current = {CONF_NAME: subentry.title, **subentry.data}
+        current = {
+            CONF_NAME: subentry.title,
+            **subentry.data,
+            SECTION_REPLIES: {
+                key: subentry.data[key] for key in REPLY_KEYS if key in subentry.data
+            },
+        }
         return await self._async_step_recipient(
             "reconfigure", user_input, current=current
         )
@@ -213,6 +249,8 @@ class RecipientSubentryFlowHandler(ConfigSubentryFlow):
     ) -> SubentryFlowResult:
         errors: dict[str, str] = {}
         if user_input is not None:
+            replies = _replies(user_input.get(SECTION_REPLIES) or {})
+            phone_number = ""
             try:
                 phone_number = normalize_phone_number(
                     user_input[CONF_PHONE_NUMBER], self.hass.config.country
@@ -222,15 +260,19 @@ class RecipientSubentryFlowHandler(ConfigSubentryFlow):
             else:
                 if self._number_taken(phone_number):
                     errors[CONF_PHONE_NUMBER] = "phone_number_taken"
-                else:
-                    self._recipient = {
-                        CONF_NAME: user_input[CONF_NAME].strip(),
-                        CONF_PHONE_NUMBER: phone_number,
-                        CONF_DELIVERY_MODE: user_input[CONF_DELIVERY_MODE],
-                    }
-                    if user_input[CONF_DELIVERY_MODE] == DeliveryMode.TEXT:
-                        return self._async_finish({})
-                    return await self.async_step_template()
+            buttons_template = replies.get(CONF_BUTTONS_TEMPLATE)
+            if buttons_template and not _TEMPLATE_NAME.match(buttons_template):
+                errors[SECTION_REPLIES] = "invalid_buttons_template"
+            if not errors:
+                self._recipient = {
+                    CONF_NAME: user_input[CONF_NAME].strip(),
+                    CONF_PHONE_NUMBER: phone_number,
+                    CONF_DELIVERY_MODE: user_input[CONF_DELIVERY_MODE],
+                    **replies,
+                }
+                if user_input[CONF_DELIVERY_MODE] == DeliveryMode.TEXT:
+                    return self._async_finish({})
+                return await self.async_step_template()
         return self.async_show_form(
             step_id=step_id,
             data_schema=self.add_suggested_values_to_schema(
@@ -253,9 +295,14 @@ class RecipientSubentryFlowHandler(ConfigSubentryFlow):
     def _async_finish(self, template_data: Mapping[str, Any]) -> SubentryFlowResult:
         name = self._recipient[CONF_NAME]
         phone_number = self._recipient[CONF_PHONE_NUMBER]
-        data = {
+        data: dict[str, Any] = {
             CONF_PHONE_NUMBER: phone_number,
             CONF_DELIVERY_MODE: self._recipient[CONF_DELIVERY_MODE],
+            **{
+                key: self._recipient[key]
+                for key in REPLY_KEYS
+                if key in self._recipient
+            },
             **template_data,
         }
         if self.source == SOURCE_USER:
@@ -369,4 +416,16 @@ def _template_data(user_input: Mapping[str, Any]) -> dict[str, Any]:
         data[CONF_MESSAGE_PARAMETER] = user_input[CONF_MESSAGE_PARAMETER].strip()
         if title_parameter := user_input.get(CONF_TITLE_PARAMETER, "").strip():
             data[CONF_TITLE_PARAMETER] = title_parameter
+    return data
+
+
+def _replies(replies: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the reply options to store: only those switched on or given (off is the default)."""
+    data: dict[str, Any] = {
+        key: True for key in (CONF_MARK_AS_READ, CONF_ASSIST) if replies.get(key)
+    }
+    if buttons_template := (replies.get(CONF_BUTTONS_TEMPLATE) or "").strip():
+        data[CONF_BUTTONS_TEMPLATE] = buttons_template
+    if agent_id := (replies.get(CONF_AGENT_ID) or "").strip():
+        data[CONF_AGENT_ID] = agent_id
     return data

@@ -37,7 +37,6 @@ import probatio as vol
 from ..const import SUBENTRY_TYPE_RECIPIENT
 from ..entry_kind import EntryKind, is_whatsapp_sender
 from ..whatsapp_api import (
-    InvalidPhoneNumberError,
     PhoneNumber,
     WhatsAppAuthenticationError,
     WhatsAppConnectionError,
@@ -46,8 +45,8 @@ from ..whatsapp_api import (
     WhatsAppPermissionError,
     WhatsAppRateLimitError,
     WhatsAppTemporaryError,
-    parse_phone_number,
 )
+from .masking import mask_numbers_in, sender_name, sender_title
 from .settings import (
     CONF_APP_ID,
     CONF_APP_SECRET,
@@ -60,7 +59,6 @@ _LOGGER = logging.getLogger(__name__)
 
 SECTION_TOKEN_RENEWAL: Final = "token_renewal"  # noqa: S105 - a form section name, no secret
 
-_MASK_MIN_DIGITS: Final = 7
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 _TEXT: Final = TextSelector()
 
@@ -91,30 +89,13 @@ class _CheckedSender:
 
     @property
     def title(self) -> str:
-        """The entry title, e.g. ``Acme (WhatsApp +1 650 ••• 199)``."""
-        number = masked_business_number(self.phone_number.display_phone_number)
-        return f"{self.phone_number.verified_name} (WhatsApp {number})"
+        """The entry title, e.g. ``WhatsApp Acme (+1 650 ••• 199)``: no full number, it ends up in logs."""
+        return sender_title(self.phone_number)
 
     @property
     def data(self) -> dict[str, Any]:
         """The entry data."""
         return {**EntryKind.WHATSAPP_SENDER.entry_data(), **self.settings.as_data()}
-
-
-def masked_business_number(display_phone_number: str) -> str:
-    """Return the business number with its middle digits hidden, e.g. ``+1 650 ••• 199``.
-
-    Test numbers (``+1 555-...``) are no valid numbers to phonenumbers: they keep their country
-    code and last three digits.
-    """
-    try:
-        return parse_phone_number(display_phone_number).masked
-    except InvalidPhoneNumberError:
-        digits = "".join(filter(str.isdigit, display_phone_number))
-        country = display_phone_number.strip().split(" ", 1)[0]
-        if not country.startswith("+") or len(digits) < _MASK_MIN_DIGITS:
-            return "•••"
-        return f"{country} ••• {digits[-3:]}"
 
 
 class _SenderRefusedError(Exception):
@@ -186,7 +167,9 @@ def _graph_failure(err: WhatsAppError) -> str:
         err, WhatsAppConnectionError | WhatsAppRateLimitError | WhatsAppTemporaryError
     ):
         return "cannot_connect"
-    _LOGGER.error("The Graph API refused the sender check: %s", err)
+    _LOGGER.error(
+        "The Graph API refused the sender check: %s", mask_numbers_in(str(err))
+    )
     return "unknown"
 
 
@@ -244,7 +227,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
                 if err.error == "unknown_phone_number_id":
                     return self.async_abort(
                         reason="wrong_phone_number",
-                        description_placeholders={"sender": entry.title},
+                        description_placeholders={"sender": sender_name(entry)},
                     )
                 errors["base"] = err.error
             else:
@@ -253,7 +236,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             step_id="whatsapp_reauth",
             data_schema=self.add_suggested_values_to_schema(REAUTH_SCHEMA, user_input),
             errors=errors,
-            description_placeholders={"sender": entry.title},
+            description_placeholders={"sender": sender_name(entry)},
         )
 
     async def async_step_whatsapp_reconfigure(
@@ -286,7 +269,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             step_id="whatsapp_reconfigure",
             data_schema=self.add_suggested_values_to_schema(SENDER_SCHEMA, suggested),
             errors=errors,
-            description_placeholders={"sender": entry.title},
+            description_placeholders={"sender": sender_name(entry)},
         )
 
     @override

@@ -31,6 +31,17 @@ CONF_TEMPLATE_LANGUAGE: Final = "template_language"
 CONF_TEMPLATE_PARAMETERS: Final = "template_parameters"
 CONF_TITLE_PARAMETER: Final = "title_parameter"
 CONF_MESSAGE_PARAMETER: Final = "message_parameter"
+# Two-way options of a recipient (all optional: a recipient made before them has none).
+CONF_MARK_AS_READ: Final = "mark_as_read"
+CONF_BUTTONS_TEMPLATE: Final = "buttons_template"
+CONF_ASSIST: Final = "assist"
+CONF_AGENT_ID: Final = "agent_id"
+
+# Meta webhooks of a sender: in the entry's options (the Configure dialog writes them), so
+# reauthentication and reconfiguration, which rewrite the data, leave them alone.
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_VERIFY_TOKEN: Final = "verify_token"  # noqa: S105 - the key of the token, not the token
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 
 DEFAULT_TEMPLATE_LANGUAGE: Final = "en_US"
 # A template that wants a title gets this one when a notification comes without one: Meta refuses
@@ -111,6 +122,50 @@ class SenderSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class WebhookSettings:
+    """Where Meta posts a sender's statuses and inbound messages, and how they are checked.
+
+    Attributes:
+        webhook_id: The Home Assistant webhook id (``/api/webhook/<id>``); a secret of sorts.
+        verify_token: What the user enters in Meta's dashboard for the handshake.
+        app_secret: The Meta app's secret: the key of ``X-Hub-Signature-256``.
+        cloudhook_url: The Home Assistant Cloud URL forwarding to the webhook, if one was made.
+    """
+
+    webhook_id: str = field(repr=False)
+    verify_token: str = field(repr=False)
+    app_secret: str = field(repr=False)
+    cloudhook_url: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_entry(cls, entry: ConfigEntry) -> Self | None:
+        """Read a sender's webhook settings (``None``: webhooks are not set up)."""
+        options = entry.options
+        if not all(
+            options.get(key)
+            for key in (CONF_WEBHOOK_ID, CONF_VERIFY_TOKEN, CONF_APP_SECRET)
+        ):
+            return None
+        return cls(
+            webhook_id=options[CONF_WEBHOOK_ID],
+            verify_token=options[CONF_VERIFY_TOKEN],
+            app_secret=options[CONF_APP_SECRET],
+            cloudhook_url=options.get(CONF_CLOUDHOOK_URL),
+        )
+
+    def as_options(self) -> dict[str, Any]:
+        """Return the entry options these settings are stored as."""
+        options: dict[str, Any] = {
+            CONF_WEBHOOK_ID: self.webhook_id,
+            CONF_VERIFY_TOKEN: self.verify_token,
+            CONF_APP_SECRET: self.app_secret,
+        }
+        if self.cloudhook_url:
+            options[CONF_CLOUDHOOK_URL] = self.cloudhook_url
+        return options
+
+
+@dataclass(frozen=True, slots=True)
 class TemplateSettings:
     """The approved template a recipient gets, and how a notification fills it.
 
@@ -138,12 +193,28 @@ class RecipientSettings:
         phone_number: Their number in E.164 with the ``+``.
         delivery_mode: Text, template, or text falling back to the template.
         template: The template, for the template and automatic modes.
+        mark_as_read: Mark their messages read (blue ticks) when they arrive.
+        buttons_template: The template with quick-reply buttons that asks a question outside
+            the 24-hour window (its body parameter 1 is the question).
+        assist: Answer their texts with the conversation agent ``agent_id``.
+        agent_id: The conversation agent (``None``: Home Assistant's own).
+        subentry_id: The recipient's subentry id (their entities' unique id).
     """
 
     name: str
     phone_number: str
     delivery_mode: DeliveryMode
     template: TemplateSettings | None = None
+    mark_as_read: bool = False
+    buttons_template: str | None = None
+    assist: bool = False
+    agent_id: str | None = None
+    subentry_id: str = ""
+
+    @property
+    def wa_id(self) -> str:
+        """Their WhatsApp id as webhooks name them: the number's digits."""
+        return self.phone_number.removeprefix("+")
 
     @classmethod
     def from_subentry(cls, subentry: ConfigSubentry) -> Self:
@@ -167,6 +238,11 @@ class RecipientSettings:
             phone_number=data[CONF_PHONE_NUMBER],
             delivery_mode=DeliveryMode(data[CONF_DELIVERY_MODE]),
             template=template,
+            mark_as_read=bool(data.get(CONF_MARK_AS_READ, False)),
+            buttons_template=data.get(CONF_BUTTONS_TEMPLATE) or None,
+            assist=bool(data.get(CONF_ASSIST, False)),
+            agent_id=data.get(CONF_AGENT_ID) or None,
+            subentry_id=subentry.subentry_id,
         )
 
 

@@ -26,6 +26,7 @@ from ..whatsapp_api import (
     WhatsAppError,
 )
 from .delivery.sender import WhatsAppSender
+from .masking import mask_numbers_in, sender_name
 from .settings import SenderSettings
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class TokenWatch:
                     self._hass,
                     self._async_scheduled_check,
                     CHECK_INTERVAL,
-                    name=f"WhatsApp token check {self._entry.title}",
+                    name=f"WhatsApp token check {sender_name(self._entry)}",
                     cancel_on_shutdown=True,
                 )
             )
@@ -96,7 +97,9 @@ class TokenWatch:
         except WhatsAppError as err:
             # Tomorrow's check tries again; sends report their own errors meanwhile.
             _LOGGER.warning(
-                "Could not check the WhatsApp token of %s: %s", self._entry.title, err
+                "Could not check the WhatsApp token of %s: %s",
+                sender_name(self._entry),
+                mask_numbers_in(str(err)),
             )
             return
         await self._async_evaluate(info)
@@ -140,7 +143,7 @@ class TokenWatch:
             severity=ir.IssueSeverity.WARNING,
             translation_key=issue,
             translation_placeholders={
-                "sender": self._entry.title,
+                "sender": sender_name(self._entry),
                 "date": dt_util.as_local(info.expires_at).date().isoformat(),
             },
         )
@@ -151,7 +154,9 @@ class TokenWatch:
             exchanged = await self._sender.client.exchange_token(app_id, app_secret)
         except WhatsAppError as err:
             _LOGGER.warning(
-                "Could not extend the WhatsApp token of %s: %s", self._entry.title, err
+                "Could not extend the WhatsApp token of %s: %s",
+                sender_name(self._entry),
+                mask_numbers_in(str(err)),
             )
             return None
         renewed = replace(self._settings, access_token=exchanged.access_token)
@@ -164,7 +169,7 @@ class TokenWatch:
         )
         _LOGGER.info(
             "Extended the WhatsApp token of %s (now valid for %s more seconds)",
-            self._entry.title,
+            sender_name(self._entry),
             exchanged.expires_in,
         )
         self._async_clear_issues()

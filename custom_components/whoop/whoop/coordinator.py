@@ -15,6 +15,7 @@ from homeassistant.exceptions import (
     OAuth2TokenRequestError,
     OAuth2TokenRequestReauthError,
 )
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
@@ -27,6 +28,7 @@ from ..whoop_api import (
     WhoopAuthenticationError,
     WhoopClient,
     WhoopError,
+    WhoopMembershipInactiveError,
     WhoopRateLimitError,
     Workout,
 )
@@ -47,6 +49,8 @@ _LOGGER = logging.getLogger(__name__)
 
 # One page of recent sleeps holds last night's sleep and today's naps.
 RECENT_SLEEPS = 10
+# An inactive membership is no outage: look now and then whether the member renewed it.
+INACTIVE_MEMBERSHIP_INTERVAL = timedelta(hours=3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +118,7 @@ class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
         self.client = client
         self._tokens = tokens
         self.last_push: datetime | None = None
+        self.membership_inactive = False
 
     @abstractmethod
     async def _async_fetch(self) -> DataT:
@@ -130,6 +135,11 @@ class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
     @override
     async def _async_update_data(self) -> DataT:
         data = await self._async_fetch_mapping_errors()
+        if self.membership_inactive:
+            self.membership_inactive = False
+            ir.async_delete_issue(
+                self.hass, DOMAIN, _inactive_issue_id(self.config_entry)
+            )
         interval = self._next_interval(data)
         if self._pushes_flow():
             assert self.reconcile_interval is not None  # noqa: S101 - checked by _pushes_flow
@@ -140,6 +150,20 @@ class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
     def _next_interval(self, data: DataT) -> timedelta:
         """Return the interval after this update (constant unless a family says otherwise)."""
         return self.initial_interval
+
+    def _report_inactive_membership(self) -> None:
+        self.membership_inactive = True
+        # Also the first refresh's pace, which ignores retry_after.
+        self.update_interval = INACTIVE_MEMBERSHIP_INTERVAL
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            _inactive_issue_id(self.config_entry),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="membership_inactive",
+            translation_placeholders={"member": self.config_entry.title},
+        )
 
     async def _async_fetch_mapping_errors(self) -> DataT:
         try:
@@ -168,12 +192,24 @@ class WhoopCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_key="rate_limited",
                 retry_after=err.retry_after,
             ) from err
+        except WhoopMembershipInactiveError as err:
+            # Not the token's fault: no refresh, no reauth; tell the user, look again slowly.
+            self._report_inactive_membership()
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="membership_inactive",
+                retry_after=INACTIVE_MEMBERSHIP_INTERVAL.total_seconds(),
+            ) from err
         except WhoopError as err:
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
+
+
+def _inactive_issue_id(entry: WhoopConfigEntry) -> str:
+    return f"membership_inactive_{entry.entry_id}"
 
 
 class StrainCoordinator(WhoopCoordinator[StrainData]):
@@ -222,7 +258,10 @@ class MorningCoordinator[DataT](WhoopCoordinator[DataT]):
         """
         if (strain := self._strain) is None:
             return lambda: None
-        known_cycle_id = strain.data.current.id if strain.data.current else None
+        known = (
+            strain.data.current if strain.data else None
+        )  # None: its first update failed
+        known_cycle_id = known.id if known else None
 
         @callback
         def _strain_updated() -> None:

@@ -87,11 +87,16 @@ def _sleep_event(sleep: Sleep | None, event_type: str) -> list[ScoredEvent]:
                 "start": sleep.start.isoformat(),
                 "end": sleep.end.isoformat(),
                 "sleep_performance": score.sleep_performance_percentage,
-                "total_sleep_hours": round(score.total_sleep_time_milli / 3_600_000, 2),
-                "sleep_need_hours": round(score.sleep_need_milli / 3_600_000, 2),
+                "total_sleep_hours": _hours(score.total_sleep_time_milli),
+                "sleep_need_hours": _hours(score.sleep_need_milli),
             },
         )
     ]
+
+
+def _hours(milli: int | None) -> float | None:
+    """Milliseconds in hours, two decimals; unknown stays unknown."""
+    return None if milli is None else round(milli / 3_600_000, 2)
 
 
 def _sleep_events(data: SleepData) -> list[ScoredEvent]:
@@ -183,7 +188,7 @@ class WhoopScoredEvent(WhoopEntity[WhoopCoordinator[Any]], EventEntity):
         await super().async_added_to_hass()
         restored = await self.async_get_last_state()
         last_fired = dt_util.parse_datetime(restored.state) if restored else None
-        known = self.entity_description.scored_fn(self.coordinator.data)
+        known = self._scored()
         for event in known:
             if last_fired is None or event.updated_at <= last_fired:
                 # Already known before (or the entity is new): history, not news.
@@ -212,10 +217,15 @@ class WhoopScoredEvent(WhoopEntity[WhoopCoordinator[Any]], EventEntity):
             **event.attributes,
         }
 
+    def _scored(self) -> list[ScoredEvent]:
+        # No data while the first update failed (e.g. an inactive membership at setup).
+        data = self.coordinator.data
+        return [] if data is None else self.entity_description.scored_fn(data)
+
     @callback
     def _handle_scored(self, *, write_state: bool) -> None:
         fired = False
-        for event in self.entity_description.scored_fn(self.coordinator.data):
+        for event in self._scored():
             if self._seen.get(event.event_type) == event.record_id:
                 continue
             self._seen[event.event_type] = event.record_id

@@ -2,12 +2,12 @@
 
 Revoking also stops WHOOP's webhooks for the member, which is what a user deleting the account expects.
 The entry is already gone from Home Assistant when this runs, so a refreshed token is used for the one
-request and never written back; any failure is logged and the removal goes on.
+request and never written back (a refresh still in flight is joined); any failure is logged and the
+removal goes on.
 """
 
 import asyncio
 import logging
-import time
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant
@@ -19,14 +19,13 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 
 from ..const import whoop_base_url
 from ..whoop_api import WhoopClient, WhoopError
+from .auth.refresher import async_get_refresher
 from .coordinator import WhoopConfigEntry
 
 _LOGGER = logging.getLogger(__name__)
 
 # Removing an entry must not hang on an unreachable WHOOP.
 REVOKE_TIMEOUT: Final = 30
-# A token this close to expiry is refreshed first.
-EXPIRY_MARGIN_SECONDS: Final = 20
 
 
 async def async_revoke_access(hass: HomeAssistant, entry: WhoopConfigEntry) -> None:
@@ -56,8 +55,7 @@ async def async_revoke_access(hass: HomeAssistant, entry: WhoopConfigEntry) -> N
 async def _async_valid_token(
     hass: HomeAssistant, entry: WhoopConfigEntry
 ) -> dict[str, Any]:
-    token: dict[str, Any] = dict(entry.data["token"])
-    if float(token.get("expires_at", 0)) > time.time() + EXPIRY_MARGIN_SECONDS:
-        return token
     implementation = await async_get_config_entry_implementation(hass, entry)
-    return await implementation.async_refresh_token(token)
+    # The entry's refresher: a refresh in flight is joined, never sent twice.
+    refresher = async_get_refresher(hass, entry.entry_id)
+    return await refresher.async_token_after_removal(entry, implementation)

@@ -55,8 +55,10 @@ class WhoopSensorEntityDescription(SensorEntityDescription):
     value_fn: Callable[[Any], StateType | datetime]
 
 
-def recovery_zone(score: float) -> str:
+def recovery_zone(score: float | None) -> str | None:
     """Return WHOOP's zone for a recovery score: green ≥ 67, yellow 34-66, red ≤ 33."""
+    if score is None:  # implausible, so unknown
+        return None
     if score >= 67:  # noqa: PLR2004 - WHOOP's published zone boundary
         return "green"
     if score >= 34:  # noqa: PLR2004 - WHOOP's published zone boundary
@@ -139,7 +141,7 @@ def _workout[T](read: Callable[[Workout], T]) -> Callable[[WorkoutData], T | Non
 
 def _duration_ms(
     key: str,
-    read: Callable[[SleepScore], int],
+    read: Callable[[SleepScore], int | None],
     *,
     enabled: bool = True,
     hours: bool = True,

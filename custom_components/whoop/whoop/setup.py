@@ -1,19 +1,21 @@
 """Set up a WHOOP account entry: one token holder, one client, a coordinator per granted family."""
 
 import asyncio
+from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.config_entry_oauth2_flow import (
-    OAuth2Session,
     async_get_config_entry_implementation,
 )
 
 from ..const import DOMAIN, whoop_base_url
 from ..whoop_api import WhoopClient
 from .auth.oauth import WhoopOAuth2Implementation
+from .auth.refresher import async_get_refresher
 from .auth.scopes import DataFamily, granted_families
 from .auth.token_holder import WhoopTokenHolder
 from .coordinator import (
@@ -22,6 +24,7 @@ from .coordinator import (
     SleepCoordinator,
     StrainCoordinator,
     WhoopConfigEntry,
+    WhoopCoordinator,
     WhoopRuntimeData,
     WorkoutCoordinator,
 )
@@ -75,11 +78,27 @@ def _build_runtime_data(
     )
 
 
+async def _first_refresh(coordinator: WhoopCoordinator[Any]) -> None:
+    """Refresh once before the entities exist; an inactive membership does not stop the setup.
+
+    Retrying the setup would ask WHOOP every minute or so; set up, the coordinator asks now and
+    then, its entities unavailable and a repair issue saying why.
+    """
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except ConfigEntryNotReady:
+        if not coordinator.membership_inactive:
+            raise
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> bool:
     """Set up a WHOOP account."""
     implementation = await async_get_config_entry_implementation(hass, entry)
-    # Exactly one OAuth2 session per entry: the one place WHOOP's rotating tokens are refreshed.
-    tokens = WhoopTokenHolder(hass, entry, OAuth2Session(hass, entry, implementation))
+    # Exactly one refresher per entry, kept across setups: the one place WHOOP's rotating tokens
+    # are refreshed, and where a refresh begun before a reload is finished.
+    tokens = WhoopTokenHolder(
+        entry, implementation, async_get_refresher(hass, entry.entry_id)
+    )
     client = WhoopClient(
         async_get_clientsession(hass),
         tokens.async_get_access_token,
@@ -88,15 +107,13 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> boo
     runtime_data = _build_runtime_data(
         hass, entry, client, tokens, granted_families(tokens.granted_scopes)
     )
-    await asyncio.gather(
-        *(c.async_config_entry_first_refresh() for c in runtime_data.coordinators)
-    )
+    await asyncio.gather(*(_first_refresh(c) for c in runtime_data.coordinators))
     # A new cycle wakes the morning families; the cycle known now is no news.
     for morning in (runtime_data.recovery, runtime_data.sleep):
         if morning is not None:
             entry.async_on_unload(morning.async_follow_strain())
     if isinstance(implementation, WhoopOAuth2Implementation):
-        async_register_webhook(hass, entry, implementation.client_secret)
+        await async_register_webhook(hass, entry, implementation.client_secret)
     entry.runtime_data = runtime_data
 
     dr.async_get(hass).async_get_or_create(

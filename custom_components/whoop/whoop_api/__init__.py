@@ -3,10 +3,21 @@
 Only aiohttp and yarl are needed, so the package can be published as a library as is.
 """
 
-from .client import TokenProvider, WhoopClient
+from .client import (
+    CYCLE_COLLECTION,
+    RECOVERY_COLLECTION,
+    SLEEP_COLLECTION,
+    WORKOUT_COLLECTION,
+    Clock,
+    Collection,
+    HistoryPage,
+    TokenProvider,
+    WhoopClient,
+)
 from .const import (
     ALL_SCOPES,
     MAX_PAGE_LIMIT,
+    MAX_WEBHOOK_BODY_BYTES,
     OAUTH_AUTHORIZE_PATH,
     OAUTH_TOKEN_PATH,
     OFFLINE_SCOPE,
@@ -18,12 +29,14 @@ from .const import (
     SCOPE_READ_WORKOUT,
     WEBHOOK_SIGNATURE_HEADER,
     WEBHOOK_TIMESTAMP_HEADER,
+    WEBHOOK_TIMESTAMP_TOLERANCE,
     WHOOP_API_BASE_URL,
 )
 from .exceptions import (
     WhoopAuthenticationError,
     WhoopConnectionError,
     WhoopError,
+    WhoopMembershipInactiveError,
     WhoopNotFoundError,
     WhoopRateLimitError,
     WhoopResponseError,
@@ -44,26 +57,42 @@ from .models import (
     WorkoutScore,
     ZoneDurations,
 )
-from .webhook import WebhookEvent, compute_webhook_signature, verify_webhook_signature
+from .webhook import (
+    WebhookEvent,
+    WebhookRejection,
+    WhoopWebhookError,
+    compute_webhook_signature,
+    verify_webhook_delivery,
+    verify_webhook_signature,
+)
 
 __all__ = [
     "ALL_SCOPES",
+    "CYCLE_COLLECTION",
     "MAX_PAGE_LIMIT",
+    "MAX_WEBHOOK_BODY_BYTES",
     "OAUTH_AUTHORIZE_PATH",
     "OAUTH_TOKEN_PATH",
     "OFFLINE_SCOPE",
+    "RECOVERY_COLLECTION",
     "SCOPE_READ_BODY_MEASUREMENT",
     "SCOPE_READ_CYCLES",
     "SCOPE_READ_PROFILE",
     "SCOPE_READ_RECOVERY",
     "SCOPE_READ_SLEEP",
     "SCOPE_READ_WORKOUT",
+    "SLEEP_COLLECTION",
     "WEBHOOK_SIGNATURE_HEADER",
     "WEBHOOK_TIMESTAMP_HEADER",
+    "WEBHOOK_TIMESTAMP_TOLERANCE",
     "WHOOP_API_BASE_URL",
+    "WORKOUT_COLLECTION",
     "BodyMeasurement",
+    "Clock",
+    "Collection",
     "Cycle",
     "CycleScore",
+    "HistoryPage",
     "Profile",
     "Recovery",
     "RecoveryScore",
@@ -74,16 +103,20 @@ __all__ = [
     "StageSummary",
     "TokenProvider",
     "WebhookEvent",
+    "WebhookRejection",
     "WhoopAuthenticationError",
     "WhoopClient",
     "WhoopConnectionError",
     "WhoopError",
+    "WhoopMembershipInactiveError",
     "WhoopNotFoundError",
     "WhoopRateLimitError",
     "WhoopResponseError",
+    "WhoopWebhookError",
     "Workout",
     "WorkoutScore",
     "ZoneDurations",
     "compute_webhook_signature",
+    "verify_webhook_delivery",
     "verify_webhook_signature",
 ]

@@ -45,14 +45,12 @@ def as_integer(value: object) -> int | None:
     return None
 
 
-def as_number(value: object) -> float | None:
-    """Return ``value`` as a finite float, or ``None`` if it is not a JSON number.
+def as_finite_float(value: float) -> float | None:
+    """Return a decoded JSON number as a finite float, else ``None``.
 
-    JSON integers are accepted (WHOOP sends ``"recovery_score": 66``); a boolean is not
-    a number, and neither are NaN, infinities or integers too large for a float.
+    JSON integers are accepted (WHOOP sends ``"recovery_score": 66``); NaN, infinities
+    and integers too large for a float are not finite.
     """
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
     try:
         number = float(value)
     except OverflowError:
@@ -88,11 +86,17 @@ class FieldReader:
         self._data: Mapping[object, object] = data
         self._record_name = record_name
 
-    def _invalid(self, key: str, expected: str) -> WhoopResponseError:
+    def invalid(self, key: str, expected: str) -> WhoopResponseError:
+        """Return the error saying field ``key`` should be ``expected``."""
         found = json_type_name(self._data.get(key))
         return WhoopResponseError(
             f"{self._record_name}: field '{key}' should be {expected}, got {found}"
         )
+
+    @property
+    def record_name(self) -> str:
+        """The name of the record, as used in error messages."""
+        return self._record_name
 
     def has(self, key: str) -> bool:
         """Return whether ``key`` is present with a non-null value."""
@@ -114,51 +118,43 @@ class FieldReader:
         """Return a required integer field."""
         number = as_integer(self.value(key))
         if number is None:
-            raise self._invalid(key, "an integer")
+            raise self.invalid(key, "an integer")
         return number
 
-    def number(self, key: str) -> float:
-        """Return a required number field as a float."""
-        number = as_number(self.value(key))
-        if number is None:
-            raise self._invalid(key, "a finite number")
+    def json_number(self, key: str) -> int | float:
+        """Return a required JSON number as decoded: possibly huge, NaN or infinite."""
+        number = self.value(key)
+        if isinstance(number, bool) or not isinstance(number, int | float):
+            raise self.invalid(key, "a number")
         return number
-
-    def optional_number(self, key: str) -> float | None:
-        """Return an optional number field as a float; absent or null gives ``None``."""
-        return self.number(key) if self.has(key) else None
 
     def boolean(self, key: str) -> bool:
         """Return a required boolean field."""
         flag = self.value(key)
         if not isinstance(flag, bool):
-            raise self._invalid(key, "a boolean")
+            raise self.invalid(key, "a boolean")
         return flag
 
     def string(self, key: str) -> str:
         """Return a required string field (possibly empty)."""
         text = self.value(key)
         if not isinstance(text, str):
-            raise self._invalid(key, "a string")
+            raise self.invalid(key, "a string")
         return text
 
     def identifier(self, key: str) -> str:
         """Return a required, non-empty string identifier (sleep and workout UUIDs)."""
         text = self.string(key)
         if not text.strip():
-            raise self._invalid(key, "a non-empty string")
+            raise self.invalid(key, "a non-empty string")
         return text
 
     def timestamp(self, key: str) -> datetime:
         """Return a required ISO 8601 timestamp with an offset, as aware UTC."""
         when = as_timestamp(self.value(key))
         if when is None:
-            raise self._invalid(key, "an ISO 8601 timestamp with a UTC offset")
+            raise self.invalid(key, "an ISO 8601 timestamp with a UTC offset")
         return when
-
-    def optional_timestamp(self, key: str) -> datetime | None:
-        """Return an optional timestamp; absent or null gives ``None``."""
-        return self.timestamp(key) if self.has(key) else None
 
     def enum[E: StrEnum](self, key: str, enum_type: type[E]) -> E:
         """Return a required string field as a member of ``enum_type``."""
@@ -168,4 +164,4 @@ class FieldReader:
                 if member.value == text:
                     return member
         choices = ", ".join(member.value for member in enum_type)
-        raise self._invalid(key, f"one of {choices}")
+        raise self.invalid(key, f"one of {choices}")

@@ -5,54 +5,47 @@ docstring of each "latest" helper states how many requests it costs, since WHOOP
 an app (all its members together) to 100 requests a minute and 10,000 a day.
 """
 
-import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from datetime import UTC, datetime
-from http import HTTPStatus
-import json
-import logging
-from urllib.parse import quote
+from datetime import datetime
 
 import aiohttp
-from yarl import URL
 
-from ._http import leading_integer, raise_for_status, retry_after_seconds
-from ._parsing import FieldReader, json_type_name
+from ._paging import (
+    CYCLE_COLLECTION,
+    RECOVERY_COLLECTION,
+    SLEEP_COLLECTION,
+    WORKOUT_COLLECTION,
+    Collection,
+    HistoryPage,
+    collection_params,
+    get_page,
+    pages,
+)
+from ._records import RecordRequests
+from ._transport import Clock, TokenProvider, WhoopTransport, utc_now
 from .const import (
-    BODY_MEASUREMENT_PATH,
-    CYCLE_PATH,
-    CYCLE_RECOVERY_PATH,
-    CYCLE_SLEEP_PATH,
-    CYCLES_PATH,
     DEFAULT_MAX_PAGES,
     DEFAULT_REQUEST_TIMEOUT,
     MAX_PAGE_LIMIT,
-    PROFILE_PATH,
-    RECOVERIES_PATH,
-    SLEEP_PATH,
-    SLEEPS_PATH,
-    USER_ACCESS_PATH,
     WHOOP_API_BASE_URL,
-    WORKOUT_PATH,
-    WORKOUTS_PATH,
 )
-from .exceptions import WhoopConnectionError, WhoopNotFoundError, WhoopResponseError
-from .models import BodyMeasurement, Cycle, Profile, Recovery, Sleep, Workout
+from .models import Cycle, Recovery, Sleep, Workout
 
-_LOGGER = logging.getLogger(__name__)
+__all__ = [
+    "CYCLE_COLLECTION",
+    "RECOVERY_COLLECTION",
+    "SLEEP_COLLECTION",
+    "WORKOUT_COLLECTION",
+    "Clock",
+    "Collection",
+    "HistoryPage",
+    "TokenProvider",
+    "WhoopClient",
+]
 
-type TokenProvider = Callable[[], Awaitable[str]]
-"""Returns a valid access token; called before every request."""
 
-type RecordParser[RecordT] = Callable[[object], RecordT]
-
-# Scans for last night's sleep may have to skip naps taken since; two pages of 25 sleeps
-# is far more than anyone naps in a day, and the first page nearly always suffices.
-_LAST_NIGHT_MAX_PAGES = 2
-
-
-class WhoopClient:
+class WhoopClient(RecordRequests):
     """Talks to WHOOP's developer API v2 on behalf of one member.
 
     Errors are WhoopError subclasses, except those of the token provider, which
@@ -66,6 +59,7 @@ class WhoopClient:
         *,
         base_url: str = WHOOP_API_BASE_URL,
         request_timeout: float = DEFAULT_REQUEST_TIMEOUT,
+        clock: Clock | None = None,
     ) -> None:
         """Create a client.
 
@@ -75,85 +69,29 @@ class WhoopClient:
                 before every request.
             base_url: WHOOP's API host; other values serve tests and the sandbox.
             request_timeout: Seconds allowed for each request, response body included.
+            clock: Returns the aware current time, to read epoch and date headers;
+                the system clock by default (tests inject their own).
         """
-        self._session = session
-        self._token_provider = token_provider
-        self._base_url = base_url.rstrip("/")
-        self._request_timeout = request_timeout
-        self._rate_limit_remaining: int | None = None
-        self._rate_limit_limit: int | None = None
+        self._transport = WhoopTransport(
+            session,
+            token_provider,
+            base_url=base_url,
+            request_timeout=request_timeout,
+            clock=clock or utc_now,
+        )
 
     @property
     def rate_limit_remaining(self) -> int | None:
         """``X-RateLimit-Remaining`` of the last response; ``None`` if it had none."""
-        return self._rate_limit_remaining
+        return self._transport.rate_limit_remaining
 
     @property
     def rate_limit_limit(self) -> int | None:
         """The first figure of the last response's ``X-RateLimit-Limit``, if any."""
-        return self._rate_limit_limit
+        return self._transport.rate_limit_limit
 
-    # Single records
-
-    async def get_profile(self) -> Profile:
-        """Return the member's basic profile (1 request, scope ``read:profile``)."""
-        return Profile.from_api(await self._get(PROFILE_PATH))
-
-    async def get_body_measurement(self) -> BodyMeasurement:
-        """Return the member's body measurements (1 request).
-
-        Needs the scope ``read:body_measurement``.
-        """
-        return BodyMeasurement.from_api(await self._get(BODY_MEASUREMENT_PATH))
-
-    async def get_cycle(self, cycle_id: int) -> Cycle:
-        """Return one cycle (1 request, ``read:cycles``).
-
-        Raises:
-            WhoopNotFoundError: There is no such cycle.
-        """
-        return Cycle.from_api(await self._get(_path(CYCLE_PATH, cycle_id)))
-
-    async def get_cycle_recovery(self, cycle_id: int) -> Recovery | None:
-        """Return the recovery of a cycle, or ``None`` if it has none (1 request).
-
-        WHOOP answers 404 when the cycle has no recovery (no sleep recorded before it).
-        """
-        try:
-            data = await self._get(_path(CYCLE_RECOVERY_PATH, cycle_id))
-        except WhoopNotFoundError:
-            return None
-        return Recovery.from_api(data)
-
-    async def get_cycle_sleep(self, cycle_id: int) -> Sleep:
-        """Return the sleep that started a cycle (1 request, ``read:sleep``).
-
-        Raises:
-            WhoopNotFoundError: There is no such cycle, or it has no sleep.
-        """
-        return Sleep.from_api(await self._get(_path(CYCLE_SLEEP_PATH, cycle_id)))
-
-    async def get_sleep(self, sleep_id: str) -> Sleep:
-        """Return one sleep or nap by its UUID (1 request, ``read:sleep``).
-
-        Raises:
-            WhoopNotFoundError: There is no such sleep.
-        """
-        return Sleep.from_api(await self._get(_path(SLEEP_PATH, sleep_id)))
-
-    async def get_workout(self, workout_id: str) -> Workout:
-        """Return one workout by its UUID (1 request, ``read:workout``).
-
-        Raises:
-            WhoopNotFoundError: There is no such workout.
-        """
-        return Workout.from_api(await self._get(_path(WORKOUT_PATH, workout_id)))
-
-    async def revoke_access(self) -> None:
-        """Revoke the app's access to the member's data (and their webhooks)."""
-        await self._request("DELETE", USER_ACCESS_PATH)
-
-    # Collections
+    # Collections, newest first. Arguments: start (inclusive), end (exclusive; WHOOP
+    # defaults to now), limit (records per page, 1 to 25), max_pages (most requests).
 
     async def get_cycles(
         self,
@@ -163,16 +101,8 @@ class WhoopClient:
         limit: int = MAX_PAGE_LIMIT,
         max_pages: int = DEFAULT_MAX_PAGES,
     ) -> list[Cycle]:
-        """Return cycles newest first, following pages up to ``max_pages`` requests.
-
-        Args:
-            start: Only cycles that occurred at or after this time (inclusive).
-            end: Only cycles before this time (exclusive); WHOOP defaults to now.
-            limit: Records per page, 1 to 25.
-            max_pages: Most pages (requests) to fetch; later records are left out.
-        """
-        params = _collection_params(start, end, limit)
-        return await self._collect(CYCLES_PATH, Cycle.from_api, params, max_pages)
+        """Return cycles, following pages up to ``max_pages`` requests."""
+        return await self._collect(CYCLE_COLLECTION, start, end, limit, max_pages)
 
     async def get_recoveries(
         self,
@@ -182,11 +112,8 @@ class WhoopClient:
         limit: int = MAX_PAGE_LIMIT,
         max_pages: int = DEFAULT_MAX_PAGES,
     ) -> list[Recovery]:
-        """Return recoveries newest first; arguments as for ``get_cycles``."""
-        params = _collection_params(start, end, limit)
-        return await self._collect(
-            RECOVERIES_PATH, Recovery.from_api, params, max_pages
-        )
+        """Return recoveries (sorted by their sleep's start)."""
+        return await self._collect(RECOVERY_COLLECTION, start, end, limit, max_pages)
 
     async def get_sleeps(
         self,
@@ -196,9 +123,8 @@ class WhoopClient:
         limit: int = MAX_PAGE_LIMIT,
         max_pages: int = DEFAULT_MAX_PAGES,
     ) -> list[Sleep]:
-        """Return sleeps and naps newest first; arguments as for ``get_cycles``."""
-        params = _collection_params(start, end, limit)
-        return await self._collect(SLEEPS_PATH, Sleep.from_api, params, max_pages)
+        """Return sleeps and naps."""
+        return await self._collect(SLEEP_COLLECTION, start, end, limit, max_pages)
 
     async def get_workouts(
         self,
@@ -208,188 +134,64 @@ class WhoopClient:
         limit: int = MAX_PAGE_LIMIT,
         max_pages: int = DEFAULT_MAX_PAGES,
     ) -> list[Workout]:
-        """Return workouts newest first; arguments as for ``get_cycles``."""
-        params = _collection_params(start, end, limit)
-        return await self._collect(WORKOUTS_PATH, Workout.from_api, params, max_pages)
+        """Return workouts."""
+        return await self._collect(WORKOUT_COLLECTION, start, end, limit, max_pages)
+
+    async def iterate_history[RecordT](
+        self,
+        collection: Collection[RecordT],
+        *,
+        start: datetime,
+        end: datetime | None = None,
+        max_pages: int,
+        next_token: str | None = None,
+    ) -> AsyncGenerator[HistoryPage[RecordT]]:
+        """Yield every page of ``collection`` between ``start`` and ``end``, 25 a page.
+
+        Each page is requested only once the previous one has been taken, so a caller
+        may stop at any time; one request a page. To resume an interrupted import, pass
+        the ``next_token`` of the last page stored, with the same ``start`` and ``end``.
+        ``max_pages`` bounds the requests of this call; the last page's ``next_token``
+        says whether more remain.
+        """
+        params = collection_params(start, end, MAX_PAGE_LIMIT)
+        if next_token is not None:
+            params["nextToken"] = next_token
+        async with aclosing(
+            pages(self._transport, collection, params, max_pages)
+        ) as history:
+            async for page in history:
+                yield page
 
     # Latest records, as cheap as possible
-
-    async def get_current_cycle(self) -> Cycle | None:
-        """Return the running cycle (today), or ``None`` if the newest cycle has ended.
-
-        Costs 1 request: a page of one cycle.
-        """
-        newest = await self._first(CYCLES_PATH, Cycle.from_api)
-        return newest if newest is not None and newest.is_current else None
 
     async def get_latest_recovery(self) -> Recovery | None:
         """Return the newest recovery in any score state, or ``None`` if there is none.
 
         Costs 1 request. It may belong to an earlier cycle if the strap was not worn.
         """
-        return await self._first(RECOVERIES_PATH, Recovery.from_api)
-
-    async def get_last_night_sleep(self) -> Sleep | None:
-        """Return the newest sleep that is not a nap, or ``None`` if none is found.
-
-        Costs 1 request (a page of 25 sleeps and naps); a second only if the 25 newest
-        are all naps. Gives up after 2 pages.
-        """
-        return await self._find_sleep(nap=False, max_pages=_LAST_NIGHT_MAX_PAGES)
-
-    async def get_latest_nap(self) -> Sleep | None:
-        """Return the newest nap among the 25 newest sleeps, or ``None``.
-
-        Costs 1 request; naps older than the 25 newest sleeps are not looked for.
-        """
-        return await self._find_sleep(nap=True, max_pages=1)
+        return await self._first(RECOVERY_COLLECTION)
 
     async def get_latest_workout(self) -> Workout | None:
         """Return the newest workout, or ``None`` if there is none. Costs 1 request."""
-        return await self._first(WORKOUTS_PATH, Workout.from_api)
+        return await self._first(WORKOUT_COLLECTION)
 
-    # Internals
-
-    async def _find_sleep(self, *, nap: bool, max_pages: int) -> Sleep | None:
-        params = _collection_params(None, None, MAX_PAGE_LIMIT)
-        records = self._iterate(SLEEPS_PATH, Sleep.from_api, params, max_pages)
-        async with aclosing(records) as sleeps:
-            async for sleep in sleeps:
-                if sleep.nap is nap:
-                    return sleep
-        return None
-
-    async def _first[RecordT](
-        self, path: str, parse: RecordParser[RecordT]
-    ) -> RecordT | None:
-        params = _collection_params(None, None, 1)
-        records, _ = await self._get_page(path, parse, params)
-        return records[0] if records else None
+    async def _first[RecordT](self, collection: Collection[RecordT]) -> RecordT | None:
+        page = await get_page(
+            self._transport, collection, collection_params(None, None, 1)
+        )
+        return page.records[0] if page.records else None
 
     async def _collect[RecordT](
         self,
-        path: str,
-        parse: RecordParser[RecordT],
-        params: Mapping[str, str],
+        collection: Collection[RecordT],
+        start: datetime | None,
+        end: datetime | None,
+        limit: int,
         max_pages: int,
     ) -> list[RecordT]:
-        async with aclosing(self._iterate(path, parse, params, max_pages)) as records:
-            return [record async for record in records]
-
-    async def _iterate[RecordT](
-        self,
-        path: str,
-        parse: RecordParser[RecordT],
-        params: Mapping[str, str],
-        max_pages: int,
-    ) -> AsyncGenerator[RecordT]:
-        """Yield records, requesting each page only once the previous one is used up."""
-        if max_pages < 1:
-            msg = f"max_pages must be at least 1, not {max_pages}"
-            raise ValueError(msg)
-        for _ in range(max_pages):
-            records, next_token = await self._get_page(path, parse, params)
-            for record in records:
-                yield record
-            if next_token is None:
-                return
-            # WHOOP takes the token as camelCase "nextToken", sends it as "next_token".
-            params = {**params, "nextToken": next_token}
-        _LOGGER.debug("Stopped following %s after %d pages", path, max_pages)
-
-    async def _get_page[RecordT](
-        self, path: str, parse: RecordParser[RecordT], params: Mapping[str, str]
-    ) -> tuple[list[RecordT], str | None]:
-        reader = FieldReader(await self._get(path, params), "page")
-        raw_records = reader.value("records")
-        if not isinstance(raw_records, list):
-            found = json_type_name(raw_records)
-            msg = f"page: field 'records' should be an array, got {found}"
-            raise WhoopResponseError(msg)
-        records = [parse(raw_record) for raw_record in raw_records]
-        # A missing, null or empty token all mean "last page".
-        next_token = reader.string("next_token") if reader.has("next_token") else None
-        return records, next_token or None
-
-    async def _get(self, path: str, params: Mapping[str, str] | None = None) -> object:
-        data = await self._request("GET", path, params)
-        if data is None:
-            msg = f"GET {path} returned an empty body"
-            raise WhoopResponseError(msg)
-        return data
-
-    async def _request(
-        self, method: str, path: str, params: Mapping[str, str] | None = None
-    ) -> object | None:
-        """Send one request and return its decoded JSON body (``None`` if empty).
-
-        Raises:
-            WhoopError: The request failed; the subclass says how.
-        """
-        request_name = f"{method} {path}"
-        token = await self._token_provider()
-        headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        url = URL(f"{self._base_url}{path}", encoded=True)
-        try:
-            async with (
-                asyncio.timeout(self._request_timeout),
-                self._session.request(
-                    method, url, params=params, headers=headers
-                ) as response,
-            ):
-                self._record_rate_limit(response.headers)
-                status = response.status
-                body = await response.read()
-                retry_after = retry_after_seconds(response.headers)
-        except TimeoutError as err:
-            msg = f"{request_name} timed out after {self._request_timeout:g} s"
-            raise WhoopConnectionError(msg) from err
-        except aiohttp.ClientError as err:
-            msg = f"{request_name} failed: {type(err).__name__}"
-            raise WhoopConnectionError(msg) from err
-        _LOGGER.debug("%s -> %d", request_name, status)
-        raise_for_status(request_name, status, retry_after)
-        if status == HTTPStatus.NO_CONTENT or not body.strip():
-            return None
-        try:
-            data: object = json.loads(body)
-        except (ValueError, RecursionError) as err:
-            msg = f"{request_name} returned a body that is not valid JSON"
-            raise WhoopResponseError(msg, status=status) from err
-        return data
-
-    def _record_rate_limit(self, headers: Mapping[str, str]) -> None:
-        self._rate_limit_remaining = leading_integer(
-            headers.get("X-RateLimit-Remaining")
-        )
-        self._rate_limit_limit = leading_integer(headers.get("X-RateLimit-Limit"))
-
-
-def _collection_params(
-    start: datetime | None, end: datetime | None, limit: int
-) -> dict[str, str]:
-    """Return the query of a collection's first page."""
-    if not 1 <= limit <= MAX_PAGE_LIMIT:
-        msg = f"limit must be between 1 and {MAX_PAGE_LIMIT}, not {limit}"
-        raise ValueError(msg)
-    params = {"limit": str(limit)}
-    if start is not None:
-        params["start"] = _format_timestamp(start)
-    if end is not None:
-        params["end"] = _format_timestamp(end)
-    return params
-
-
-def _path(template: str, record_id: int | str) -> str:
-    """Fill a path template's ``{id}``, escaping what a path segment may not hold."""
-    return template.format(id=quote(str(record_id), safe=""))
-
-
-def _format_timestamp(when: datetime) -> str:
-    """Format an aware datetime as WHOOP's ISO 8601 UTC with milliseconds."""
-    if when.tzinfo is None or when.utcoffset() is None:
-        msg = "start and end must be timezone-aware datetimes"
-        raise ValueError(msg)
-    return (
-        when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    )
+        params = collection_params(start, end, limit)
+        async with aclosing(
+            pages(self._transport, collection, params, max_pages)
+        ) as history:
+            return [record async for page in history for record in page.records]

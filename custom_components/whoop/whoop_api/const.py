@@ -1,5 +1,6 @@
 """Constants of WHOOP's developer API v2: hosts, paths, scopes and limits."""
 
+from datetime import timedelta
 from typing import Final
 
 WHOOP_API_BASE_URL: Final = "https://api.prod.whoop.com"
@@ -45,6 +46,17 @@ MAX_PAGE_LIMIT: Final = 25
 DEFAULT_MAX_PAGES: Final = 10
 DEFAULT_REQUEST_TIMEOUT: Final = 20.0
 
+# Rate limits, per app across all its members: 100 requests a minute, 10,000 a day.
+DAILY_REQUEST_LIMIT: Final = 10_000
+# The longest wait a 429 may ask for, in seconds, unless the daily window is spent: then
+# the wait may last until the next UTC midnight.
+MAX_RATE_LIMIT_WAIT: Final = 3600.0
+
 # Webhook signature headers (the timestamp is in milliseconds since the epoch).
 WEBHOOK_SIGNATURE_HEADER: Final = "X-WHOOP-Signature"
 WEBHOOK_TIMESTAMP_HEADER: Final = "X-WHOOP-Signature-Timestamp"
+# A delivery signed further than this from now, either side, is refused as a replay.
+# WHOOP signs each attempt when it sends it; 5 minutes leaves room for clock drift.
+WEBHOOK_TIMESTAMP_TOLERANCE: Final = timedelta(minutes=5)
+# WHOOP's event bodies are about 150 bytes; a receiver reads no more than this.
+MAX_WEBHOOK_BODY_BYTES: Final = 64 * 1024

@@ -21,12 +21,21 @@ class WhoopAuthenticationError(WhoopError):
     """WHOOP rejected the access token (401) or the grant lacks a scope (403)."""
 
 
+class WhoopMembershipInactiveError(WhoopError):
+    """WHOOP answered 403 ``deactivated_user``: the member's membership is inactive.
+
+    The token is fine: refreshing it or signing in again changes nothing.
+    """
+
+
 class WhoopRateLimitError(WhoopError):
     """WHOOP answered 429: the app's request budget is spent for now.
 
     Attributes:
         retry_after: Seconds to wait before retrying, from ``X-RateLimit-Reset`` or
-            ``Retry-After``; ``None`` when WHOOP gave neither.
+            ``Retry-After`` (seconds, epoch time or HTTP date), at most an hour or, when
+            the daily window is spent, until the next UTC midnight; ``None`` when
+            WHOOP gave neither.
     """
 
     def __init__(

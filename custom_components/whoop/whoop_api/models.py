@@ -1,17 +1,53 @@
 """Typed, immutable models of WHOOP API v2 records.
 
-Every model has a ``from_api`` classmethod that accepts any decoded JSON value and
-returns the model or raises WhoopResponseError: no KeyError, TypeError or ValueError
-escapes.
+Each field's annotation declares how it is read (see ``_fields``); every model's
+``from_api`` accepts any decoded JSON value and returns the model or raises
+WhoopResponseError: no KeyError, TypeError or ValueError escapes.
 Unknown fields are ignored, so WHOOP may add fields without breaking the parser.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Self
+from typing import Annotated
 
+from ._fields import (
+    ApiModel,
+    Boolean,
+    Choice,
+    Identifier,
+    Integer,
+    Nested,
+    Number,
+    Range,
+    Text,
+    Timestamp,
+)
 from ._parsing import FieldReader
+
+# Record and member ids outside this are malformed: far above WHOOP's, still exact as a
+# float and in JavaScript.
+RECORD_ID = Range(0, 2**53)
+
+# Plausible ranges of measurements: wide enough for any real member, narrow enough that
+# a defect (a negative duration, 1e308, 10**400) reads as unknown instead of a figure.
+_DAY_MILLI = 86_400_000
+HEART_RATE_BPM = Range(20, 250)
+PERCENTAGE = Range(0, 100)
+STRAIN = Range(0, 21)  # WHOOP's strain scale
+KILOJOULE = Range(0, 100_000)  # about 24,000 kcal: beyond any day
+DURATION_MILLI = Range(0, 2 * _DAY_MILLI)  # a sleep, a stage, a zone, a sleep need part
+NAP_CREDIT_MILLI = Range(-2 * _DAY_MILLI, 0)  # a recent nap only lowers the need
+EVENT_COUNT = Range(0, 1000)  # sleep cycles, disturbances
+SKIN_TEMPERATURE_CELSIUS = Range(20, 45)
+SPO2_PERCENTAGE = Range(50, 100)
+HRV_MILLI = Range(0, 500)
+RESPIRATORY_RATE = Range(0, 60)  # breaths a minute
+WEIGHT_KILOGRAM = Range(20, 400)
+HEIGHT_METER = Range(0.5, 2.5)
+DISTANCE_METER = Range(0, 1_000_000)  # 1,000 km in one workout
+ALTITUDE_GAIN_METER = Range(0, 20_000)
+ALTITUDE_CHANGE_METER = Range(-20_000, 20_000)
 
 
 class ScoreState(StrEnum):
@@ -22,474 +58,263 @@ class ScoreState(StrEnum):
     UNSCORABLE = "UNSCORABLE"
 
 
+def _sum_if_known(*parts: int | None) -> int | None:
+    """Return the sum of ``parts``, or ``None`` if any of them is unknown."""
+    known = [part for part in parts if part is not None]
+    return sum(known) if len(known) == len(parts) else None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Profile:
+class WhenScored(Nested):
+    """A ``score`` object, read only when ``score_state`` is SCORED, else ``None``.
+
+    WHOOP may leave a stale score on a record it no longer scores; it is ignored.
+    """
+
+    def read(self, reader: FieldReader, name: str) -> object:
+        """Return the score of a SCORED record, else ``None``."""
+        if reader.enum("score_state", ScoreState) is not ScoreState.SCORED:
+            return None
+        return Nested.read(self, reader, name)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile(ApiModel):
     """The member's basic profile (``read:profile``)."""
 
-    user_id: int
-    email: str
-    first_name: str
-    last_name: str
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a profile from ``GET /v2/user/profile/basic``.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed profile.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            user_id=reader.integer("user_id"),
-            email=reader.string("email"),
-            first_name=reader.string("first_name"),
-            last_name=reader.string("last_name"),
-        )
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    email: Annotated[str, Text()]
+    first_name: Annotated[str, Text()]
+    last_name: Annotated[str, Text()]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class BodyMeasurement:
+class BodyMeasurement(ApiModel):
     """The member's body measurements (``read:body_measurement``)."""
 
-    height_meter: float
-    weight_kilogram: float
-    max_heart_rate: int
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse body measurements from ``GET /v2/user/measurement/body``.
-
-        Raises:
-            WhoopResponseError: ``data`` is not well-formed body measurements.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            height_meter=reader.number("height_meter"),
-            weight_kilogram=reader.number("weight_kilogram"),
-            max_heart_rate=reader.integer("max_heart_rate"),
-        )
+    height_meter: Annotated[float | None, Number(plausible=HEIGHT_METER)]
+    weight_kilogram: Annotated[float | None, Number(plausible=WEIGHT_KILOGRAM)]
+    max_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CycleScore:
+class CycleScore(ApiModel):
     """Day strain and heart rate of a scored physiological cycle."""
 
-    strain: float
-    kilojoule: float
-    average_heart_rate: int
-    max_heart_rate: int
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a cycle's ``score`` object.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed cycle score.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            strain=reader.number("strain"),
-            kilojoule=reader.number("kilojoule"),
-            average_heart_rate=reader.integer("average_heart_rate"),
-            max_heart_rate=reader.integer("max_heart_rate"),
-        )
+    strain: Annotated[float | None, Number(plausible=STRAIN)]
+    kilojoule: Annotated[float | None, Number(plausible=KILOJOULE)]
+    average_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
+    max_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Cycle:
+class Cycle(ApiModel):
     """A physiological cycle: roughly a day, from one falling asleep to the next."""
 
-    id: int
-    user_id: int
-    created_at: datetime
-    updated_at: datetime
-    start: datetime
-    end: datetime | None
-    timezone_offset: str
-    score_state: ScoreState
-    score: CycleScore | None
+    id: Annotated[int, Integer(allowed=RECORD_ID)]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    created_at: Annotated[datetime, Timestamp()]
+    updated_at: Annotated[datetime, Timestamp()]
+    start: Annotated[datetime, Timestamp()]
+    end: Annotated[datetime | None, Timestamp(optional=True)]
+    timezone_offset: Annotated[str, Text()]
+    score_state: Annotated[ScoreState, Choice(enum_type=ScoreState)]
+    score: Annotated[CycleScore | None, WhenScored(model=CycleScore)]
 
     @property
     def is_current(self) -> bool:
         """Whether the cycle is still running (it has no end yet)."""
         return self.end is None
 
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a cycle; ``score`` is ``None`` unless the cycle is SCORED.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed cycle.
-        """
-        reader = FieldReader(data, cls.__name__)
-        score_state = reader.enum("score_state", ScoreState)
-        return cls(
-            id=reader.integer("id"),
-            user_id=reader.integer("user_id"),
-            created_at=reader.timestamp("created_at"),
-            updated_at=reader.timestamp("updated_at"),
-            start=reader.timestamp("start"),
-            end=reader.optional_timestamp("end"),
-            timezone_offset=reader.string("timezone_offset"),
-            score_state=score_state,
-            score=(
-                CycleScore.from_api(reader.value("score"))
-                if score_state is ScoreState.SCORED
-                else None
-            ),
-        )
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class RecoveryScore:
+class RecoveryScore(ApiModel):
     """Recovery of a scored night; SpO2 and skin temperature need WHOOP 4.0 or later."""
 
-    user_calibrating: bool
-    recovery_score: float
-    resting_heart_rate: float
-    hrv_rmssd_milli: float
-    spo2_percentage: float | None
-    skin_temp_celsius: float | None
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a recovery's ``score`` object.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed recovery score.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            user_calibrating=reader.boolean("user_calibrating"),
-            recovery_score=reader.number("recovery_score"),
-            resting_heart_rate=reader.number("resting_heart_rate"),
-            hrv_rmssd_milli=reader.number("hrv_rmssd_milli"),
-            spo2_percentage=reader.optional_number("spo2_percentage"),
-            skin_temp_celsius=reader.optional_number("skin_temp_celsius"),
-        )
+    user_calibrating: Annotated[bool, Boolean()]
+    recovery_score: Annotated[float | None, Number(plausible=PERCENTAGE)]
+    resting_heart_rate: Annotated[float | None, Number(plausible=HEART_RATE_BPM)]
+    hrv_rmssd_milli: Annotated[float | None, Number(plausible=HRV_MILLI)]
+    spo2_percentage: Annotated[
+        float | None, Number(plausible=SPO2_PERCENTAGE, optional=True)
+    ]
+    skin_temp_celsius: Annotated[
+        float | None, Number(plausible=SKIN_TEMPERATURE_CELSIUS, optional=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Recovery:
+class Recovery(ApiModel):
     """The recovery of one cycle, computed from the sleep that started it."""
 
-    cycle_id: int
-    sleep_id: str
-    user_id: int
-    created_at: datetime
-    updated_at: datetime
-    score_state: ScoreState
-    score: RecoveryScore | None
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a recovery; ``score`` is ``None`` unless the recovery is SCORED.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed recovery.
-        """
-        reader = FieldReader(data, cls.__name__)
-        score_state = reader.enum("score_state", ScoreState)
-        return cls(
-            cycle_id=reader.integer("cycle_id"),
-            sleep_id=reader.identifier("sleep_id"),
-            user_id=reader.integer("user_id"),
-            created_at=reader.timestamp("created_at"),
-            updated_at=reader.timestamp("updated_at"),
-            score_state=score_state,
-            score=(
-                RecoveryScore.from_api(reader.value("score"))
-                if score_state is ScoreState.SCORED
-                else None
-            ),
-        )
+    cycle_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    sleep_id: Annotated[str, Identifier()]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    created_at: Annotated[datetime, Timestamp()]
+    updated_at: Annotated[datetime, Timestamp()]
+    score_state: Annotated[ScoreState, Choice(enum_type=ScoreState)]
+    score: Annotated[RecoveryScore | None, WhenScored(model=RecoveryScore)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class StageSummary:
+class StageSummary(ApiModel):
     """Time spent in each sleep stage, in milliseconds, and counts."""
 
-    total_in_bed_time_milli: int
-    total_awake_time_milli: int
-    total_no_data_time_milli: int
-    total_light_sleep_time_milli: int
-    total_slow_wave_sleep_time_milli: int
-    total_rem_sleep_time_milli: int
-    sleep_cycle_count: int
-    disturbance_count: int
+    total_in_bed_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    total_awake_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    total_no_data_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    total_light_sleep_time_milli: Annotated[
+        int | None, Integer(plausible=DURATION_MILLI)
+    ]
+    total_slow_wave_sleep_time_milli: Annotated[
+        int | None, Integer(plausible=DURATION_MILLI)
+    ]
+    total_rem_sleep_time_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    sleep_cycle_count: Annotated[int | None, Integer(plausible=EVENT_COUNT)]
+    disturbance_count: Annotated[int | None, Integer(plausible=EVENT_COUNT)]
 
     @property
-    def total_sleep_time_milli(self) -> int:
-        """Time asleep: light + slow-wave + REM (WHOOP sends no total)."""
-        return (
-            self.total_light_sleep_time_milli
-            + self.total_slow_wave_sleep_time_milli
-            + self.total_rem_sleep_time_milli
-        )
+    def total_sleep_time_milli(self) -> int | None:
+        """Time asleep: light + slow-wave + REM (WHOOP sends no total).
 
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a sleep score's ``stage_summary`` object.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed stage summary.
+        ``None`` if any part is unknown.
         """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            total_in_bed_time_milli=reader.integer("total_in_bed_time_milli"),
-            total_awake_time_milli=reader.integer("total_awake_time_milli"),
-            total_no_data_time_milli=reader.integer("total_no_data_time_milli"),
-            total_light_sleep_time_milli=reader.integer("total_light_sleep_time_milli"),
-            total_slow_wave_sleep_time_milli=reader.integer(
-                "total_slow_wave_sleep_time_milli"
-            ),
-            total_rem_sleep_time_milli=reader.integer("total_rem_sleep_time_milli"),
-            sleep_cycle_count=reader.integer("sleep_cycle_count"),
-            disturbance_count=reader.integer("disturbance_count"),
+        return _sum_if_known(
+            self.total_light_sleep_time_milli,
+            self.total_slow_wave_sleep_time_milli,
+            self.total_rem_sleep_time_milli,
         )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SleepNeed:
+class SleepNeed(ApiModel):
     """How much sleep the member needed before a sleep, in milliseconds, by cause."""
 
-    baseline_milli: int
-    need_from_sleep_debt_milli: int
-    need_from_recent_strain_milli: int
-    need_from_recent_nap_milli: int
+    baseline_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    need_from_sleep_debt_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    need_from_recent_strain_milli: Annotated[
+        int | None, Integer(plausible=DURATION_MILLI)
+    ]
+    need_from_recent_nap_milli: Annotated[
+        int | None, Integer(plausible=NAP_CREDIT_MILLI)
+    ]
     """Zero or negative: a recent nap reduces the need."""
 
     @property
-    def total_milli(self) -> int:
-        """The whole sleep need: the sum of its four parts."""
-        return (
-            self.baseline_milli
-            + self.need_from_sleep_debt_milli
-            + self.need_from_recent_strain_milli
-            + self.need_from_recent_nap_milli
+    def total_milli(self) -> int | None:
+        """The whole sleep need: the sum of its four parts; ``None`` if one is unknown."""
+        return _sum_if_known(
+            self.baseline_milli,
+            self.need_from_sleep_debt_milli,
+            self.need_from_recent_strain_milli,
+            self.need_from_recent_nap_milli,
         )
 
     @property
-    def sleep_debt_milli(self) -> int:
+    def sleep_debt_milli(self) -> int | None:
         """The sleep debt carried into this sleep."""
         return self.need_from_sleep_debt_milli
 
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a sleep score's ``sleep_needed`` object.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed sleep need.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            baseline_milli=reader.integer("baseline_milli"),
-            need_from_sleep_debt_milli=reader.integer("need_from_sleep_debt_milli"),
-            need_from_recent_strain_milli=reader.integer(
-                "need_from_recent_strain_milli"
-            ),
-            need_from_recent_nap_milli=reader.integer("need_from_recent_nap_milli"),
-        )
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SleepScore:
+class SleepScore(ApiModel):
     """Stages, need and percentages of a scored sleep (percentages may be missing)."""
 
-    stage_summary: StageSummary
-    sleep_needed: SleepNeed
-    respiratory_rate: float | None
-    sleep_performance_percentage: float | None
-    sleep_consistency_percentage: float | None
-    sleep_efficiency_percentage: float | None
+    stage_summary: Annotated[StageSummary, Nested(model=StageSummary)]
+    sleep_needed: Annotated[SleepNeed, Nested(model=SleepNeed)]
+    respiratory_rate: Annotated[
+        float | None, Number(plausible=RESPIRATORY_RATE, optional=True)
+    ]
+    sleep_performance_percentage: Annotated[
+        float | None, Number(plausible=PERCENTAGE, optional=True)
+    ]
+    sleep_consistency_percentage: Annotated[
+        float | None, Number(plausible=PERCENTAGE, optional=True)
+    ]
+    sleep_efficiency_percentage: Annotated[
+        float | None, Number(plausible=PERCENTAGE, optional=True)
+    ]
 
     @property
-    def total_sleep_time_milli(self) -> int:
+    def total_sleep_time_milli(self) -> int | None:
         """Time asleep: light + slow-wave + REM."""
         return self.stage_summary.total_sleep_time_milli
 
     @property
-    def sleep_need_milli(self) -> int:
+    def sleep_need_milli(self) -> int | None:
         """The whole sleep need before this sleep."""
         return self.sleep_needed.total_milli
 
     @property
-    def sleep_debt_milli(self) -> int:
+    def sleep_debt_milli(self) -> int | None:
         """The sleep debt carried into this sleep."""
         return self.sleep_needed.sleep_debt_milli
 
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a sleep's ``score`` object.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed sleep score.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            stage_summary=StageSummary.from_api(reader.value("stage_summary")),
-            sleep_needed=SleepNeed.from_api(reader.value("sleep_needed")),
-            respiratory_rate=reader.optional_number("respiratory_rate"),
-            sleep_performance_percentage=reader.optional_number(
-                "sleep_performance_percentage"
-            ),
-            sleep_consistency_percentage=reader.optional_number(
-                "sleep_consistency_percentage"
-            ),
-            sleep_efficiency_percentage=reader.optional_number(
-                "sleep_efficiency_percentage"
-            ),
-        )
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Sleep:
+class Sleep(ApiModel):
     """A sleep or a nap (``nap`` is true); both come from the same collection."""
 
-    id: str
-    cycle_id: int
-    user_id: int
-    created_at: datetime
-    updated_at: datetime
-    start: datetime
-    end: datetime
-    timezone_offset: str
-    nap: bool
-    score_state: ScoreState
-    score: SleepScore | None
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a sleep; ``score`` is ``None`` unless the sleep is SCORED.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed sleep.
-        """
-        reader = FieldReader(data, cls.__name__)
-        score_state = reader.enum("score_state", ScoreState)
-        return cls(
-            id=reader.identifier("id"),
-            cycle_id=reader.integer("cycle_id"),
-            user_id=reader.integer("user_id"),
-            created_at=reader.timestamp("created_at"),
-            updated_at=reader.timestamp("updated_at"),
-            start=reader.timestamp("start"),
-            end=reader.timestamp("end"),
-            timezone_offset=reader.string("timezone_offset"),
-            nap=reader.boolean("nap"),
-            score_state=score_state,
-            score=(
-                SleepScore.from_api(reader.value("score"))
-                if score_state is ScoreState.SCORED
-                else None
-            ),
-        )
+    id: Annotated[str, Identifier()]
+    cycle_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    created_at: Annotated[datetime, Timestamp()]
+    updated_at: Annotated[datetime, Timestamp()]
+    start: Annotated[datetime, Timestamp()]
+    end: Annotated[datetime, Timestamp()]
+    timezone_offset: Annotated[str, Text()]
+    nap: Annotated[bool, Boolean()]
+    score_state: Annotated[ScoreState, Choice(enum_type=ScoreState)]
+    score: Annotated[SleepScore | None, WhenScored(model=SleepScore)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ZoneDurations:
+class ZoneDurations(ApiModel):
     """Time spent in each heart rate zone during a workout, in milliseconds."""
 
-    zone_zero_milli: int
-    zone_one_milli: int
-    zone_two_milli: int
-    zone_three_milli: int
-    zone_four_milli: int
-    zone_five_milli: int
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a workout score's ``zone_durations`` object.
-
-        Raises:
-            WhoopResponseError: ``data`` is not well-formed zone durations.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            zone_zero_milli=reader.integer("zone_zero_milli"),
-            zone_one_milli=reader.integer("zone_one_milli"),
-            zone_two_milli=reader.integer("zone_two_milli"),
-            zone_three_milli=reader.integer("zone_three_milli"),
-            zone_four_milli=reader.integer("zone_four_milli"),
-            zone_five_milli=reader.integer("zone_five_milli"),
-        )
+    zone_zero_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_one_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_two_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_three_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_four_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
+    zone_five_milli: Annotated[int | None, Integer(plausible=DURATION_MILLI)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WorkoutScore:
+class WorkoutScore(ApiModel):
     """Strain, heart rate and energy of a scored workout.
 
     Distance and altitude are present only when the workout recorded them.
     """
 
-    strain: float
-    average_heart_rate: int
-    max_heart_rate: int
-    kilojoule: float
-    percent_recorded: float
-    zone_durations: ZoneDurations
-    distance_meter: float | None
-    altitude_gain_meter: float | None
-    altitude_change_meter: float | None
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a workout's ``score`` object.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed workout score.
-        """
-        reader = FieldReader(data, cls.__name__)
-        return cls(
-            strain=reader.number("strain"),
-            average_heart_rate=reader.integer("average_heart_rate"),
-            max_heart_rate=reader.integer("max_heart_rate"),
-            kilojoule=reader.number("kilojoule"),
-            percent_recorded=reader.number("percent_recorded"),
-            zone_durations=ZoneDurations.from_api(reader.value("zone_durations")),
-            distance_meter=reader.optional_number("distance_meter"),
-            altitude_gain_meter=reader.optional_number("altitude_gain_meter"),
-            altitude_change_meter=reader.optional_number("altitude_change_meter"),
-        )
+    strain: Annotated[float | None, Number(plausible=STRAIN)]
+    average_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
+    max_heart_rate: Annotated[int | None, Integer(plausible=HEART_RATE_BPM)]
+    kilojoule: Annotated[float | None, Number(plausible=KILOJOULE)]
+    percent_recorded: Annotated[float | None, Number(plausible=PERCENTAGE)]
+    zone_durations: Annotated[ZoneDurations, Nested(model=ZoneDurations)]
+    distance_meter: Annotated[
+        float | None, Number(plausible=DISTANCE_METER, optional=True)
+    ]
+    altitude_gain_meter: Annotated[
+        float | None, Number(plausible=ALTITUDE_GAIN_METER, optional=True)
+    ]
+    altitude_change_meter: Annotated[
+        float | None, Number(plausible=ALTITUDE_CHANGE_METER, optional=True)
+    ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Workout:
+class Workout(ApiModel):
     """A workout (an activity with a sport)."""
 
-    id: str
-    user_id: int
-    created_at: datetime
-    updated_at: datetime
-    start: datetime
-    end: datetime
-    timezone_offset: str
-    sport_name: str
-    score_state: ScoreState
-    score: WorkoutScore | None
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Parse a workout; ``score`` is ``None`` unless the workout is SCORED.
-
-        Raises:
-            WhoopResponseError: ``data`` is not a well-formed workout.
-        """
-        reader = FieldReader(data, cls.__name__)
-        score_state = reader.enum("score_state", ScoreState)
-        return cls(
-            id=reader.identifier("id"),
-            user_id=reader.integer("user_id"),
-            created_at=reader.timestamp("created_at"),
-            updated_at=reader.timestamp("updated_at"),
-            start=reader.timestamp("start"),
-            end=reader.timestamp("end"),
-            timezone_offset=reader.string("timezone_offset"),
-            sport_name=reader.string("sport_name"),
-            score_state=score_state,
-            score=(
-                WorkoutScore.from_api(reader.value("score"))
-                if score_state is ScoreState.SCORED
-                else None
-            ),
-        )
+    id: Annotated[str, Identifier()]
+    user_id: Annotated[int, Integer(allowed=RECORD_ID)]
+    created_at: Annotated[datetime, Timestamp()]
+    updated_at: Annotated[datetime, Timestamp()]
+    start: Annotated[datetime, Timestamp()]
+    end: Annotated[datetime, Timestamp()]
+    timezone_offset: Annotated[str, Text()]
+    sport_name: Annotated[str, Text()]
+    score_state: Annotated[ScoreState, Choice(enum_type=ScoreState)]
+    score: Annotated[WorkoutScore | None, WhenScored(model=WorkoutScore)]

@@ -1,4 +1,4 @@
-"""What the integrations page offers per entry: Configure for WHOOP, recipients for WhatsApp."""
+"""What the integrations page offers per entry: Configure for both (webhooks), recipients for WhatsApp."""
 
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
@@ -26,5 +26,6 @@ async def test_each_kind_of_entry_offers_its_own_actions(
     entries = {entry["entry_id"]: entry for entry in answer["result"]}
     assert entries[whoop.entry_id]["supports_options"] is True
     assert entries[whoop.entry_id]["supported_subentry_types"] == {}
-    assert entries[sender.entry_id]["supports_options"] is False
+    # A sender's Configure dialog sets up Meta webhooks (whatsapp/webhook_flow.py).
+    assert entries[sender.entry_id]["supports_options"] is True
     assert set(entries[sender.entry_id]["supported_subentry_types"]) == {"recipient"}

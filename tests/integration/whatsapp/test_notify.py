@@ -1,10 +1,14 @@
 """Notify entities per recipient, and delivery by the recipient's mode, checked at the Graph API."""
 
+import logging
+
 from homeassistant.components.notify import ATTR_MESSAGE, ATTR_TITLE
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 
 from sandbox.graph import ALERT_TEMPLATE, NAMED_ALERT_TEMPLATE, GraphSandbox
 from tests.integration.whatsapp.conftest import (
@@ -180,17 +184,19 @@ async def test_template_without_parameters(
     assert sent.text == "Something happened at home."
 
 
-async def test_automatic_mode_sends_text_while_the_window_is_open(
+async def test_automatic_mode_without_webhooks_sends_the_template_although_the_window_is_open(
     hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
 ) -> None:
+    # Without webhooks Home Assistant cannot know the window is open: it does not pretend. The
+    # text while the window is known to be open is in test_two_way_window.py.
     await set_up_sender(recipient(delivery_mode="automatic"))
     graph.open_window(ALICE)
 
     await notify(hass, ALICE_ENTITY, "Line 1\nLine 2", "WHOOP")
 
     [sent] = graph.messages_to(ALICE)
-    assert sent.type == "text"
-    assert sent.text == "*WHOOP*\nLine 1\nLine 2"
+    assert sent.type == "template"
+    assert sent.template_name == ALERT_TEMPLATE
 
 
 async def test_automatic_mode_falls_back_to_the_template_on_131047(
@@ -243,3 +249,95 @@ async def test_named_template_with_the_message_only(
     [sent] = graph.messages_to(ALICE)
     assert sent.parameter_names == ("text",)
     assert sent.text == "Home: Door open"
+
+
+# A long notification outside the window: the template must fit, so that something arrives ----
+
+LONG_MESSAGE = " ".join(
+    f"Strain{number:04}" for number in range(191)
+)  # 2,100 characters
+
+
+async def test_a_long_notification_fits_the_fallback_template(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    assert len(LONG_MESSAGE) == 2100
+    await set_up_sender(recipient(delivery_mode="automatic"))
+    caplog.set_level(logging.DEBUG, logger="custom_components.whoop")
+
+    await notify(hass, ALICE_ENTITY, LONG_MESSAGE, "WHOOP")
+
+    [sent] = graph.messages_to(ALICE)
+    assert sent.type == "template"
+    title, message = sent.body_parameters
+    assert title == "WHOOP"
+    assert message.endswith("…")
+    assert LONG_MESSAGE.startswith(message.removesuffix("…"))
+    assert len(sent.text or "") <= 1024
+    assert "shortened to fit template whoop_alert (body.2)" in caplog.text
+    # Only that it was shortened is logged, never the text.
+    assert "Strain0001" not in caplog.text
+
+
+async def test_a_template_with_a_long_text_of_its_own_still_gets_the_notification(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    # 400 fixed characters: more than the room first left for them, so Meta refuses (132005)
+    # and the notification goes again, shorter.
+    graph.add_template(
+        "wordy_alert", body="Dear member, " * 30 + "{{1}}: {{2}}" + "." * 10
+    )
+    await set_up_sender(
+        recipient(delivery_mode="template", template_name="wordy_alert")
+    )
+
+    await notify(hass, ALICE_ENTITY, LONG_MESSAGE, "WHOOP")
+
+    [sent] = graph.messages_to(ALICE)
+    assert sent.template_name == "wordy_alert"
+    assert len(sent.text or "") <= 1024
+    assert sent.body_parameters[1].endswith("…")
+
+
+async def test_a_short_notification_is_not_shortened(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await set_up_sender(recipient(delivery_mode="template"))
+    caplog.set_level(logging.DEBUG, logger="custom_components.whoop")
+
+    await notify(hass, ALICE_ENTITY, "Recovery 34 %", "WHOOP")
+
+    [sent] = graph.messages_to(ALICE)
+    assert sent.body_parameters == ("WHOOP", "Recovery 34 %")
+    assert "shortened" not in caplog.text
+
+
+async def test_a_text_of_more_than_ten_messages_is_refused_before_sending(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender(recipient(delivery_mode="text"))
+    graph.open_window(ALICE)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await notify(hass, ALICE_ENTITY, "x" * 40_961)
+
+    assert caught.value.translation_key == "whatsapp_message_too_long"
+    assert "40961 characters" in str(caught.value)
+    assert graph.messages == []
+
+
+async def test_a_text_of_ten_messages_goes_out(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender(recipient(delivery_mode="text"))
+    graph.open_window(ALICE)
+
+    await notify(hass, ALICE_ENTITY, "x" * 40_960)
+
+    assert len(graph.messages_to(ALICE)) == 10

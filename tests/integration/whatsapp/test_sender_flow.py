@@ -27,6 +27,7 @@ from sandbox.graph import (
     GraphSandbox,
 )
 from tests.integration.whatsapp.conftest import (
+    SENDER_NAME,
     SENDER_TITLE,
     SetUpSender,
     sender_entry,
@@ -322,7 +323,7 @@ async def _reauth_form(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str,
     result = await entry.start_reauth_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "whatsapp_reauth"
-    assert result["description_placeholders"]["sender"] == SENDER_TITLE
+    assert result["description_placeholders"]["sender"] == SENDER_NAME
     return dict(result)
 
 
@@ -468,8 +469,7 @@ async def test_reconfigure_to_another_number(
 
     assert result["reason"] == "reconfigure_successful"
     assert entry.unique_id == "222222222"
-    # A test number phonenumbers does not know is masked all the same.
-    assert entry.title == "Acme (WhatsApp +1 ••• 222)"
+    assert entry.title == "WhatsApp Acme (+1 ••• 222)"
     assert entry.state is ConfigEntryState.LOADED
 
 

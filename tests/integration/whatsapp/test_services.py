@@ -10,6 +10,7 @@ import probatio
 import pytest
 
 from custom_components.whoop.const import DOMAIN
+from custom_components.whoop.whatsapp.settings import RecipientSettings
 from sandbox.graph import NAMED_ALERT_TEMPLATE, GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,
@@ -335,3 +336,148 @@ async def test_an_upload_is_retried_once_after_a_temporary_failure(
 
     assert len(graph.uploads) == 1
     assert len(graph.messages_to(ALICE)) == 1
+
+
+# Local files: checked against WhatsApp's limits before they are read -----------------------
+
+MEGABYTE = 1024 * 1024
+
+
+def _sparse(path: Path, size: int) -> Path:
+    """A file of ``size`` bytes that takes no disk space (and no memory unless read)."""
+    with path.open("wb") as file:
+        file.truncate(size)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "size", "limit"),
+    [
+        ("image", "chart.png", 5 * MEGABYTE + 1, "5 MB"),
+        ("document", "history.pdf", 100 * MEGABYTE + 1, "100 MB"),
+    ],
+)
+async def test_a_file_over_the_limit_of_its_kind_is_refused_unread(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+    kind: str,
+    name: str,
+    size: int,
+    limit: str,
+) -> None:
+    big = _sparse(tmp_path / name, size)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+    graph.open_window(ALICE)
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(hass, "send_whatsapp_media", kind=kind, file=str(big))
+
+    assert caught.value.translation_key == "whatsapp_file_too_large"
+    assert f"{kind} files of at most {limit}" in str(caught.value)
+    assert graph.uploads == {}
+    assert graph.messages == []
+
+
+async def test_a_document_larger_than_an_image_may_be_is_streamed(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    report = _sparse(tmp_path / "year.pdf", 6 * MEGABYTE)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+    graph.open_window(ALICE)
+
+    await _call(hass, "send_whatsapp_media", kind="document", file=str(report))
+
+    [upload] = graph.uploads.values()
+    assert len(upload.data) == 6 * MEGABYTE
+    assert upload.mime_type == "application/pdf"
+    [sent] = graph.messages_to(ALICE)
+    assert sent.media_id == upload.media_id
+
+
+async def test_an_image_too_large_sent_as_a_document_is_refused_by_its_type(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    # Within the document limit, but WhatsApp takes a PNG only up to the image limit.
+    photo = _sparse(tmp_path / "photo.png", 6 * MEGABYTE)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(hass, "send_whatsapp_media", kind="document", file=str(photo))
+
+    assert caught.value.translation_key == "whatsapp_file_too_large"
+    assert "image files of at most 5 MB" in str(caught.value)
+    assert "6.0 MB" in str(caught.value)
+    assert graph.uploads == {}
+
+
+async def test_a_folder_is_not_a_file_to_send(
+    hass: HomeAssistant, set_up_sender: SetUpSender, tmp_path: Path
+) -> None:
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+
+    with pytest.raises(ServiceValidationError) as caught:
+        await _call(hass, "send_whatsapp_media", kind="document", file=str(tmp_path))
+
+    assert caught.value.translation_key == "whatsapp_file_unreadable"
+    assert "not a regular file" in str(caught.value)
+
+
+def _peak_rss_kib() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    pytest.skip("no /proc/self/status")
+
+
+def _reset_peak_rss() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pytest.skip("the peak RSS cannot be reset here")
+
+
+async def test_a_huge_file_costs_no_memory(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    huge = _sparse(tmp_path / "huge.pdf", 1024 * MEGABYTE)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+    _reset_peak_rss()
+    before = _peak_rss_kib()
+
+    with pytest.raises(ServiceValidationError):
+        await _call(hass, "send_whatsapp_media", kind="document", file=str(huge))
+
+    growth_mib = (_peak_rss_kib() - before) / 1024
+    print(f"1 GiB document refused: peak RSS +{growth_mib:.1f} MiB")  # noqa: T201 - the figure asked for
+    assert growth_mib < 32
+    assert graph.uploads == {}
+
+
+async def test_a_file_in_memory_is_uploaded_for_a_recipient(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    entry = await set_up_sender()
+    alice = RecipientSettings.from_subentry(next(iter(entry.subentries.values())))
+
+    media_id = await entry.runtime_data.sender.async_upload_media(
+        alice, PDF, "application/pdf", "report.pdf"
+    )
+
+    assert graph.uploads[media_id].data == PDF
+    assert graph.uploads[media_id].filename == "report.pdf"

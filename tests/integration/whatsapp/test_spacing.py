@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.whoop.whatsapp import setup as whatsapp_setup
-from custom_components.whoop.whatsapp.delivery.sender import DeliveryTiming
+from custom_components.whoop.whatsapp.delivery.timing import DeliveryTiming
 from custom_components.whoop.whatsapp.settings import RecipientSettings
 from sandbox.graph import GraphSandbox
 from tests.integration.whatsapp.conftest import (

@@ -18,7 +18,7 @@ from sandbox.graph import APP_SECRET, GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,
     ALICE_ENTITY,
-    SENDER_TITLE,
+    SENDER_NAME,
     SetUpSender,
 )
 from tests.integration.whatsapp.test_notify import notify
@@ -74,7 +74,7 @@ async def test_a_week_before_expiry_a_repair_issue_names_the_date(
     assert issue is not None
     assert issue.severity is ir.IssueSeverity.WARNING
     assert issue.translation_placeholders == {
-        "sender": SENDER_TITLE,
+        "sender": SENDER_NAME,
         "date": dt_util.as_local(expires_at).date().isoformat(),
     }
     assert not _reauth_started(hass)

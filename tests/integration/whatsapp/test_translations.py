@@ -27,6 +27,7 @@ def _exception_keys() -> set[str]:
         keys |= set(re.findall(r'"(whatsapp_\w+)"\),', _source(module)))
         keys |= set(re.findall(r'key = "(whatsapp_\w+)"', _source(module)))
         keys |= set(re.findall(r'return "(whatsapp_\w+)"', _source(module)))
+        keys |= set(re.findall(r'ErrorOutcome\(\s*"(whatsapp_\w+)"', _source(module)))
     keys.discard("whatsapp_token_expiring")  # issues, checked below
     keys.discard("whatsapp_token_renewal_failed")
     return keys
@@ -68,6 +69,8 @@ def test_exception_messages_use_only_given_placeholders(key: str) -> None:
         "whatsapp_caption_too_long": {"length", "limit"},
         "whatsapp_path_not_allowed": {"path"},
         "whatsapp_file_unreadable": {"path", "error"},
+        "whatsapp_file_too_large": {"kind", "size", "limit"},
+        "whatsapp_message_too_long": {"length", "limit"},
         "whatsapp_token_rejected": {"sender"},
         "whatsapp_phone_number_inaccessible": {"sender"},
         "whatsapp_token_missing_permission": {"sender"},
@@ -113,7 +116,7 @@ def test_config_flow_errors_and_aborts_exist() -> None:
         STRINGS["config"]["abort"]
     )
     recipient_errors = set(re.findall(r'\] = "(\w+)"', source))
-    assert len(recipient_errors) == 6
+    assert len(recipient_errors) == 7
     assert recipient_errors <= set(STRINGS["config_subentries"]["recipient"]["error"])
 
 

@@ -186,3 +186,28 @@ async def test_a_refresh_answer_missing_fields(
     assert (entry.state is ConfigEntryState.LOADED) is loaded
     assert not _reauth_flows(hass)
     assert entry.data["token"]["scope"] == scope_before
+
+
+async def test_a_rejection_of_an_already_replaced_token_spends_no_refresh(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    entry = await set_up_entry()
+    coordinators = entry.runtime_data
+    # Recovery's request reaches WHOOP a second late, after strain's 401 got the token
+    # refreshed, which killed the token recovery's request carries: WHOOP rejects it too.
+    sandbox.whoop.faults.add("slow", path="/developer/v2/recovery", delay=1.0)
+    sandbox.whoop.faults.add("server_error", path="/developer/v2/cycle", status=401)
+    sandbox.whoop.reset_log()
+
+    await asyncio.gather(
+        coordinators.recovery.async_refresh(), coordinators.strain.async_refresh()
+    )
+
+    assert coordinators.recovery.last_update_success
+    assert coordinators.strain.last_update_success
+    recovery_answers = [
+        r.status for r in sandbox.whoop.requests if r.path == "/developer/v2/recovery"
+    ]
+    assert recovery_answers[0] == 401
+    # Recovery finds its rejected token replaced already: it retries with the new one.
+    assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 1

@@ -1,204 +1,33 @@
-"""Deliver messages from one WhatsApp sender, and tell the user plainly when WhatsApp refuses one.
+"""Deliver messages from one WhatsApp sender: each send by the recipient's mode, through their queue.
 
-Every send to a person goes through that person's queue: sends are serialised (an asyncio lock
-wakes its waiters in arrival order, so nothing is dropped or reordered) and spaced, because
-WhatsApp refuses bursts to one person (131056). Rate limits are retried with backoff, temporary
-failures once; every other Cloud API error becomes a translated Home Assistant error saying what to
-do, starts reauthentication when the token is the problem, and raises a repair issue when the
-business account itself is.
+The parts each do one job: :mod:`.queue` serialises and spaces the sends to a person,
+:mod:`.retry` retries by the client's error classification, :mod:`.compose` turns a notification
+into texts or template parameters, :mod:`.notification` sends it by the recipient's mode,
+:mod:`.buttons` asks questions with buttons, :mod:`.media` checks files, :mod:`.errors` tells
+the user what went wrong. This module puts them together: every request goes through the
+person's queue, the retries and the error table.
+
+Each message WhatsApp accepts is handed to the receipts, which follow its statuses; a text of
+automatic delivery that fails later (131047) comes back here to go out as the template.
 """
 
-import asyncio
-from collections.abc import (
-    AsyncIterator,
-    Awaitable,
-    Callable,
-    Iterator,
-    Mapping,
-    Sequence,
-)
-from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
-import logging
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import issue_registry as ir
-
-from ...const import DOMAIN
-from ...whatsapp_api import (
-    CAPTION_MAX_LENGTH,
-    TEXT_MAX_LENGTH,
-    InvalidPhoneNumberError,
-    SentMessage,
-    WhatsAppAccountBlockedError,
-    WhatsAppAuthenticationError,
-    WhatsAppClient,
-    WhatsAppConnectionError,
-    WhatsAppError,
-    WhatsAppInvalidParameterError,
-    WhatsAppNotRegisteredError,
-    WhatsAppOutsideWindowError,
-    WhatsAppPermissionError,
-    WhatsAppRateLimitError,
-    WhatsAppRecipientNotAllowedError,
-    WhatsAppTemplateError,
-    WhatsAppTemporaryError,
-    WhatsAppUndeliverableError,
-    WhatsAppUnsupportedMessageError,
-    flatten_template_parameter,
-    split_text,
-)
-from ..settings import (
-    DEFAULT_TITLE,
-    DeliveryMode,
-    RecipientSettings,
-    TemplateParameters,
-    TemplateSettings,
-)
+from ...whatsapp_api import ReplyButton, SentMessage, WhatsAppClient
+from ..receipts import Receipts, TemplateFallback
+from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
+from .buttons import ButtonQuestions
+from .compose import TemplateBodyParameters
+from .errors import DeliveryErrors
+from .media import LocalFile, MediaMessage, check_media, send_media
+from .notification import NotificationDelivery
+from .queue import RecipientQueues, RecipientTurn
+from .retry import Retrier
 
 if TYPE_CHECKING:
-    from ..runtime_data import WhatsAppConfigEntry
-
-_LOGGER = logging.getLogger(__name__)
-
-ISSUE_ACCOUNT_BLOCKED: Final = "whatsapp_account_blocked"
-ISSUE_NOT_REGISTERED: Final = "whatsapp_not_registered"
-_ACCOUNT_ISSUES: Final = (ISSUE_ACCOUNT_BLOCKED, ISSUE_NOT_REGISTERED)
-_POLICY_URL: Final = "https://business.facebook.com/business-support-home"
-
-type TemplateBodyParameters = Sequence[str] | Mapping[str, str]
-
-# The translation key of each Cloud API error, most specific class first.
-_TRANSLATION_KEYS: Final[tuple[tuple[type[WhatsAppError], str], ...]] = (
-    (WhatsAppAuthenticationError, "whatsapp_authentication_failed"),
-    (WhatsAppPermissionError, "whatsapp_permission_denied"),
-    (WhatsAppAccountBlockedError, ISSUE_ACCOUNT_BLOCKED),
-    (WhatsAppNotRegisteredError, ISSUE_NOT_REGISTERED),
-    (WhatsAppTemplateError, "whatsapp_template_refused"),
-    (WhatsAppRecipientNotAllowedError, "whatsapp_recipient_not_allowed"),
-    (WhatsAppOutsideWindowError, "whatsapp_outside_window"),
-    (WhatsAppUndeliverableError, "whatsapp_undeliverable"),
-    (WhatsAppUnsupportedMessageError, "whatsapp_unsupported_message"),
-    (WhatsAppInvalidParameterError, "whatsapp_invalid_parameter"),
-    (WhatsAppRateLimitError, "whatsapp_rate_limited"),
-    (WhatsAppConnectionError, "whatsapp_cannot_connect"),
-    (WhatsAppTemporaryError, "whatsapp_temporarily_unavailable"),
-)
-# Errors the user fixes in their settings or call (ServiceValidationError); the rest are failures
-# of the service or the account (HomeAssistantError).
-_USER_FIXABLE_ERRORS: Final = (
-    WhatsAppTemplateError,
-    WhatsAppRecipientNotAllowedError,
-    WhatsAppOutsideWindowError,
-    WhatsAppUndeliverableError,
-    WhatsAppUnsupportedMessageError,
-    WhatsAppInvalidParameterError,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryTiming:
-    """How patiently messages are delivered.
-
-    Attributes:
-        recipient_spacing: Seconds between two messages to the same person (WhatsApp tolerates
-            about one every 6 seconds before answering 131056).
-        rate_limit_retries: How many times a rate-limited message is sent again before giving up.
-        rate_limit_backoff: Seconds before the first retry after a rate limit; doubles each time.
-        temporary_retry_delay: Seconds before the single retry after a temporary failure.
-    """
-
-    recipient_spacing: float = 6.0
-    rate_limit_retries: int = 3
-    rate_limit_backoff: float = 6.0
-    temporary_retry_delay: float = 2.0
-
-
-TIMING = DeliveryTiming()
-"""The timing every sender uses; read when a sender is set up, so tests can lower it."""
-
-
-class MediaKind(StrEnum):
-    """The kinds of media a recipient can be sent."""
-
-    IMAGE = "image"
-    DOCUMENT = "document"
-
-
-@dataclass(frozen=True, slots=True)
-class MediaMessage:
-    """An image or document to send, by public link or by the id of an uploaded file.
-
-    Attributes:
-        kind: Image or document.
-        link: A public HTTPS URL Meta fetches itself.
-        media_id: The id ``upload_media`` returned.
-        caption: Text shown under the media.
-        filename: The file name a document is shown with.
-    """
-
-    kind: MediaKind
-    link: str | None = None
-    media_id: str | None = None
-    caption: str | None = None
-    filename: str | None = None
-
-
-class _RecipientQueue:
-    """Serialises the sends to one person and keeps them ``spacing`` seconds apart."""
-
-    def __init__(self) -> None:
-        self.lock = asyncio.Lock()
-        self.waiting = 0
-        self._next_send_at = 0.0
-
-    async def wait_for_spacing(self) -> None:
-        delay = self._next_send_at - asyncio.get_running_loop().time()
-        if delay > 0:
-            await asyncio.sleep(delay)
-
-    def record_send(self, spacing: float) -> None:
-        self._next_send_at = asyncio.get_running_loop().time() + spacing
-
-
-def text_body(message: str, title: str | None) -> str:
-    """Return the text of a notification: the title in bold on its own line, then the message."""
-    return f"*{title}*\n{message}" if title else message
-
-
-def notification_template_parameters(
-    template: TemplateSettings, message: str, title: str | None
-) -> TemplateBodyParameters:
-    """Fill a recipient's template from a notification, each parameter flattened to one line."""
-    flat_message = flatten_template_parameter(message)
-    flat_title = flatten_template_parameter(title or DEFAULT_TITLE)
-    match template.parameters:
-        case TemplateParameters.TITLE_AND_MESSAGE:
-            return [flat_title, flat_message]
-        case TemplateParameters.MESSAGE:
-            return [flat_message]
-        case TemplateParameters.NAMED:
-            named: dict[str, str] = {}
-            if template.title_parameter:
-                named[template.title_parameter] = flat_title
-            named[template.message_parameter or "message"] = flat_message
-            return named
-        case _:  # TemplateParameters.NONE: the template's fixed text
-            return []
-
-
-def flatten_parameters(parameters: TemplateBodyParameters) -> TemplateBodyParameters:
-    """Flatten every template parameter to one line (Meta refuses newlines, tabs, long spaces)."""
-    if isinstance(parameters, Mapping):
-        return {
-            name: flatten_template_parameter(value)
-            for name, value in parameters.items()
-        }
-    return [flatten_template_parameter(value) for value in parameters]
+    from ..conversation_window import ConversationWindows
 
 
 class WhatsAppSender:
@@ -206,17 +35,31 @@ class WhatsAppSender:
 
     def __init__(
         self,
-        hass: HomeAssistant,
-        entry: WhatsAppConfigEntry,
         client: WhatsAppClient,
-        timing: DeliveryTiming,
+        queues: RecipientQueues,
+        retrier: Retrier,
+        errors: DeliveryErrors,
     ) -> None:
-        """Send through ``client`` on behalf of ``entry``, pacing sends by ``timing``."""
-        self._hass = hass
-        self._entry = entry
+        """Send through ``client``: paced by ``queues``, retried by ``retrier``, reported by ``errors``."""
         self._client = client
-        self._timing = timing
-        self._queues: dict[str, _RecipientQueue] = {}
+        self._queues = queues
+        self._retrier = retrier
+        self._errors = errors
+        self._notifications = NotificationDelivery(client, self._send)
+        self._buttons = ButtonQuestions(client, self._deliver, self._track_one)
+        self._receipts: Receipts | None = None
+        self._windows: ConversationWindows | None = None
+
+    def follow(self, receipts: Receipts, windows: ConversationWindows) -> None:
+        """Hand what is sent to ``receipts``; choose text or template by ``windows``."""
+        self._receipts = receipts
+        self._windows = windows
+
+    def window_open(self, recipient: RecipientSettings) -> bool:
+        """Whether the recipient's 24-hour window is known to be open."""
+        return self._windows is not None and self._windows.is_open(
+            recipient.subentry_id
+        )
 
     @property
     def client(self) -> WhatsAppClient:
@@ -224,13 +67,14 @@ class WhatsAppSender:
         return self._client
 
     @property
+    def errors(self) -> DeliveryErrors:
+        """Turns Cloud API errors into what the user is told (also for errors from webhooks)."""
+        return self._errors
+
+    @property
     def pending_by_recipient(self) -> dict[str, int]:
         """How many sends wait in each person's queue, by phone number (for diagnostics)."""
-        return {
-            number: queue.waiting
-            for number, queue in self._queues.items()
-            if queue.waiting
-        }
+        return self._queues.pending
 
     async def async_send_notification(
         self, recipient: RecipientSettings, message: str, title: str | None
@@ -238,7 +82,8 @@ class WhatsAppSender:
         """Deliver a notification the way the recipient is set up for.
 
         Text longer than WhatsApp's limit goes out as several messages, in order. In automatic
-        mode a closed 24-hour window (131047) makes the notification go out as the template.
+        mode the template goes out unless the 24-hour window is known to be open; a closed
+        window (131047) at the send, or later in a status, makes it go out as the template.
 
         Returns:
             The messages WhatsApp accepted, in order.
@@ -247,40 +92,50 @@ class WhatsAppSender:
             HomeAssistantError: WhatsApp refused the message; a ServiceValidationError when the
                 user can fix it (see the message).
         """
-        template = recipient.template
-        with self._user_errors(
-            recipient, (template.name, template.language) if template else None
-        ):
-            async with self._turn(recipient) as queue:
-                if recipient.delivery_mode is DeliveryMode.TEMPLATE and template:
-                    return [
-                        await self._send_filled_template(
-                            queue, recipient, template, message, title
-                        )
-                    ]
-                sent: list[SentMessage] = []
-                try:
-                    await self._send_text(
-                        queue, recipient, text_body(message, title), sent
+        texts: list[SentMessage] = []
+        sent: list[SentMessage] = []
+        try:
+            with self._errors.translated(recipient, _template_key(recipient.template)):
+                async with self._queues.turn(recipient.phone_number) as turn:
+                    sent = await self._notifications.deliver(
+                        turn,
+                        recipient,
+                        message,
+                        title,
+                        window_open=self.window_open(recipient),
+                        texts=texts,
                     )
-                except WhatsAppOutsideWindowError:
-                    # Fall back only when nothing went out yet: never send half a message twice.
-                    if (
-                        recipient.delivery_mode is not DeliveryMode.AUTOMATIC
-                        or not template
-                        or sent
-                    ):
-                        raise
-                    _LOGGER.debug(
-                        "24-hour window of %s is closed: sending the template",
-                        recipient.name,
-                    )
-                    return [
-                        await self._send_filled_template(
-                            queue, recipient, template, message, title
-                        )
-                    ]
-                return sent
+        finally:
+            # Even the parts before a failure: their statuses still come.
+            self._track_texts(recipient, texts, message, title)
+        if not texts:
+            self._track(recipient, sent)
+        return sent
+
+    async def async_send_buttons(
+        self,
+        recipient: RecipientSettings,
+        message: str,
+        buttons: Sequence[ReplyButton],
+        title: str | None = None,
+    ) -> SentMessage:
+        """Ask a question with up to three buttons; the press comes back through the webhook.
+
+        Inside the 24-hour window: a message with reply buttons. Outside it (or when the window
+        is not known to be open): the recipient's buttons template, whose quick-reply buttons
+        send back the given ids as payloads, in order.
+
+        Raises:
+            ServiceValidationError: Outside the window without a buttons template.
+            HomeAssistantError: WhatsApp refused the message (see async_send_notification).
+        """
+        return await self._buttons.ask(
+            recipient,
+            message,
+            buttons,
+            title,
+            window_open=self.window_open(recipient),
+        )
 
     async def async_send_template(
         self,
@@ -289,22 +144,19 @@ class WhatsAppSender:
         language: str,
         parameters: TemplateBodyParameters,
     ) -> SentMessage:
-        """Send an approved template with the given body parameters (flattened to one line each).
+        """Send an approved template with the given body parameters (flattened and fitted by the client).
 
         Raises:
             HomeAssistantError: WhatsApp refused the message (see async_send_notification).
         """
-        with self._user_errors(recipient, (name, language)):
-            async with self._turn(recipient) as queue:
-                return await self._send_with_retries(
-                    queue,
-                    lambda: self._client.send_template(
-                        recipient.phone_number,
-                        name,
-                        language,
-                        body_parameters=flatten_parameters(parameters),
-                    ),
-                )
+        send = partial(
+            self._client.send_template,
+            recipient.phone_number,
+            name,
+            language,
+            body_parameters=parameters,
+        )
+        return await self.async_deliver(recipient, send, template=(name, language))
 
     async def async_send_media(
         self, recipient: RecipientSettings, media: MediaMessage
@@ -315,228 +167,127 @@ class WhatsAppSender:
             ServiceValidationError: The caption is longer than WhatsApp allows.
             HomeAssistantError: WhatsApp refused the message (see async_send_notification).
         """
-        if media.caption and len(media.caption) > CAPTION_MAX_LENGTH:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="whatsapp_caption_too_long",
-                translation_placeholders={
-                    "length": str(len(media.caption)),
-                    "limit": str(CAPTION_MAX_LENGTH),
-                },
-            )
-        with self._user_errors(recipient, None):
-            async with self._turn(recipient) as queue:
-                return await self._send_with_retries(
-                    queue, lambda: self._send_media_request(recipient, media)
-                )
+        check_media(media)
+        send = partial(send_media, self._client, recipient.phone_number, media)
+        return await self.async_deliver(recipient, send)
 
     async def async_upload_media(
         self, recipient: RecipientSettings, data: bytes, mime_type: str, filename: str
     ) -> str:
-        """Upload a file for ``recipient`` to the Cloud API and return its media id.
+        """Upload a file for ``recipient`` and return its media id (not queued: it is no message).
 
         Raises:
             HomeAssistantError: WhatsApp refused the file or could not be reached.
         """
-        with self._user_errors(recipient, None):
-            return await self._send_with_retries(
-                None, lambda: self._client.upload_media(data, mime_type, filename)
-            )
+        upload = partial(self._client.upload_media, data, mime_type, filename)
+        with self._errors.translated(recipient):
+            return await self._send(None, upload)
 
-    def _send_media_request(
-        self, recipient: RecipientSettings, media: MediaMessage
-    ) -> Awaitable[SentMessage]:
-        if media.kind is MediaKind.IMAGE:
-            return self._client.send_image(
-                recipient.phone_number,
-                link=media.link,
-                media_id=media.media_id,
-                caption=media.caption,
-            )
-        return self._client.send_document(
-            recipient.phone_number,
-            link=media.link,
-            media_id=media.media_id,
-            filename=media.filename,
-            caption=media.caption,
+    async def async_upload_media_file(
+        self, recipient: RecipientSettings, file: LocalFile, filename: str
+    ) -> str:
+        """Upload a checked local file for ``recipient``, streamed, and return its media id.
+
+        Raises:
+            HomeAssistantError: WhatsApp refused the file or could not be reached.
+        """
+        upload = partial(
+            self._client.upload_media_file, file.path, file.mime_type, filename=filename
         )
+        with self._errors.translated(recipient):
+            return await self._send(None, upload)
 
-    async def _send_text(
+    async def async_deliver[T](
         self,
-        queue: _RecipientQueue,
         recipient: RecipientSettings,
-        text: str,
-        sent: list[SentMessage],
-    ) -> None:
-        # Longer texts go out in several messages rather than being cut short.
-        for part in split_text(text, TEXT_MAX_LENGTH):
-            send_part = partial(self._client.send_text, recipient.phone_number, part)
-            sent.append(await self._send_with_retries(queue, send_part))
+        request: Callable[[], Awaitable[T]],
+        *,
+        template: tuple[str, str] | None = None,
+    ) -> T:
+        """Make one Cloud API request to ``recipient`` in their turn, with retries and translated errors.
 
-    async def _send_filled_template(
+        For kinds of message the sender has no method for (reply buttons...): ``request`` calls
+        the client, is called again for each retry, e.g. ``partial(client.send_buttons, ...)``;
+        ``template`` is the name and language errors name, when one is sent.
+
+        Raises:
+            HomeAssistantError: WhatsApp refused the request (see async_send_notification).
+        """
+        result = await self._deliver(recipient, request, template)
+        if isinstance(result, SentMessage):
+            self._track(recipient, [result])
+        return result
+
+    async def _deliver[T](
         self,
-        queue: _RecipientQueue,
         recipient: RecipientSettings,
-        template: TemplateSettings,
+        request: Callable[[], Awaitable[T]],
+        template: tuple[str, str] | None,
+    ) -> T:
+        """Make the request in the recipient's turn, with retries and translated errors."""
+        with self._errors.translated(recipient, template):
+            async with self._queues.turn(recipient.phone_number) as turn:
+                return await self._send(turn, request)
+
+    async def _async_resend_as_template(
+        self,
+        recipient: RecipientSettings,
         message: str,
         title: str | None,
-    ) -> SentMessage:
-        parameters = notification_template_parameters(template, message, title)
-        return await self._send_with_retries(
-            queue,
-            lambda: self._client.send_template(
-                recipient.phone_number,
-                template.name,
-                template.language,
-                body_parameters=parameters,
-            ),
-        )
-
-    @asynccontextmanager
-    async def _turn(
-        self, recipient: RecipientSettings
-    ) -> AsyncIterator[_RecipientQueue]:
-        """Wait for the person's queue, and hold it for the whole send (all its parts)."""
-        queue = self._queues.setdefault(recipient.phone_number, _RecipientQueue())
-        queue.waiting += 1
-        try:
-            await queue.lock.acquire()
-        finally:
-            queue.waiting -= 1
-        try:
-            yield queue
-        finally:
-            queue.lock.release()
-
-    async def _send_with_retries[T](
-        self, queue: _RecipientQueue | None, request: Callable[[], Awaitable[T]]
-    ) -> T:
-        """Make one Cloud API request, spaced after the previous one to the same person.
-
-        Rate limits are retried with exponential backoff, up to ``rate_limit_retries`` times;
-        temporary failures once.
-        """
-        rate_limited = 0
-        retried_temporary = False
-        while True:
-            if queue is not None:
-                await queue.wait_for_spacing()
-            try:
-                result = await request()
-            except WhatsAppRateLimitError as err:
-                if rate_limited >= self._timing.rate_limit_retries:
-                    raise
-                delay = self._timing.rate_limit_backoff * 2**rate_limited
-                rate_limited += 1
-                _LOGGER.debug(
-                    "Rate limited (code %s): retry %s in %.1f s",
-                    err.code,
-                    rate_limited,
-                    delay,
-                )
-            except WhatsAppTemporaryError as err:
-                if retried_temporary:
-                    raise
-                retried_temporary = True
-                delay = self._timing.temporary_retry_delay
-                _LOGGER.debug(
-                    "Temporary failure (code %s): retrying in %.1f s", err.code, delay
-                )
-            else:
-                self._clear_account_issues()
-                return result
-            finally:
-                if queue is not None:
-                    queue.record_send(self._timing.recipient_spacing)
-            await asyncio.sleep(delay)
-
-    @contextmanager
-    def _user_errors(
-        self, recipient: RecipientSettings, template: tuple[str, str] | None
-    ) -> Iterator[None]:
-        """Turn Cloud API errors into translated Home Assistant errors that say what to do."""
-        try:
-            yield
-        except InvalidPhoneNumberError as err:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="whatsapp_invalid_phone_number",
-                translation_placeholders={
-                    "recipient": recipient.name,
-                    "reason": err.reason,
-                },
-            ) from err
-        except ValueError as err:
-            # The client refuses what WhatsApp would: an empty text or template parameter.
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="whatsapp_invalid_message",
-                translation_placeholders={
-                    "recipient": recipient.name,
-                    "reason": str(err),
-                },
-            ) from err
-        except WhatsAppError as err:
-            raise self._user_error(err, recipient, template) from err
-
-    def _user_error(
-        self,
-        err: WhatsAppError,
-        recipient: RecipientSettings,
-        template: tuple[str, str] | None,
-    ) -> HomeAssistantError:
-        template_name, language = template or ("", "")
-        placeholders = {
-            "sender": self._entry.title,
-            "recipient": recipient.name,
-            "phone_number": recipient.phone_number,
-            "template": template_name,
-            "language": language,
-            "code": str(err.code) if err.code is not None else "-",
-            "details": err.details or err.message,
-        }
-        if isinstance(err, WhatsAppAuthenticationError | WhatsAppPermissionError):
-            # Only a new token helps: ask for one now rather than at the next restart.
-            self._entry.async_start_reauth(self._hass)
-        elif isinstance(err, WhatsAppAccountBlockedError | WhatsAppNotRegisteredError):
-            self._create_account_issue(_translation_key(err), placeholders)
-        error_class = (
-            ServiceValidationError
-            if isinstance(err, _USER_FIXABLE_ERRORS)
-            else HomeAssistantError
-        )
-        return error_class(
-            translation_domain=DOMAIN,
-            translation_key=_translation_key(err),
-            translation_placeholders=placeholders,
-        )
-
-    def _create_account_issue(
-        self, issue: str, placeholders: Mapping[str, str]
+        original: str,
     ) -> None:
-        ir.async_create_issue(
-            self._hass,
-            DOMAIN,
-            f"{issue}_{self._entry.entry_id}",
-            is_fixable=False,
-            is_persistent=False,
-            learn_more_url=_POLICY_URL if issue == ISSUE_ACCOUNT_BLOCKED else None,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=issue,
-            translation_placeholders={
-                "sender": placeholders["sender"],
-                "details": placeholders["details"],
-            },
+        """Send a notification whose text failed later as the template, in the recipient's turn."""
+        with self._errors.translated(recipient, _template_key(recipient.template)):
+            async with self._queues.turn(recipient.phone_number) as turn:
+                sent = await self._notifications.send_template(
+                    turn, recipient, message, title
+                )
+        if self._receipts is not None:
+            self._receipts.async_track(recipient, [sent], stands_in_for=original)
+
+    def _track_texts(
+        self,
+        recipient: RecipientSettings,
+        texts: list[SentMessage],
+        message: str,
+        title: str | None,
+    ) -> None:
+        if self._receipts is None or not texts:
+            return
+        fallback = None
+        if recipient.delivery_mode is DeliveryMode.AUTOMATIC and recipient.template:
+            fallback = TemplateFallback(
+                partial(self._async_resend_as_template, recipient, message, title)
+            )
+        self._receipts.async_track(recipient, texts, fallback)
+
+    def _track(self, recipient: RecipientSettings, sent: list[SentMessage]) -> None:
+        if self._receipts is not None and sent:
+            self._receipts.async_track(recipient, sent)
+
+    def _track_one(
+        self,
+        recipient: RecipientSettings,
+        sent: SentMessage,
+        fallback: TemplateFallback | None,
+        stands_in_for: str | None,
+    ) -> None:
+        if self._receipts is not None:
+            self._receipts.async_track(
+                recipient, [sent], fallback, stands_in_for=stands_in_for
+            )
+
+    async def _send[T](
+        self, turn: RecipientTurn | None, request: Callable[[], Awaitable[T]]
+    ) -> T:
+        """Make the request (spaced in ``turn``, if any) until it succeeds or no retry is left."""
+        result = await self._retrier.run(
+            request if turn is None else partial(turn.request, request)
         )
-
-    def _clear_account_issues(self) -> None:
         # A message got through: whatever blocked the account is over.
-        for issue in _ACCOUNT_ISSUES:
-            ir.async_delete_issue(self._hass, DOMAIN, f"{issue}_{self._entry.entry_id}")
+        self._errors.clear_account_issues()
+        return result
 
 
-def _translation_key(err: WhatsAppError) -> str:
-    for error_class, key in _TRANSLATION_KEYS:
-        if isinstance(err, error_class):
-            return key
-    return "whatsapp_send_failed"
+def _template_key(template: TemplateSettings | None) -> tuple[str, str] | None:
+    return (template.name, template.language) if template else None

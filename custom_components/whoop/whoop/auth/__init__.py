@@ -1,1 +1,1 @@
-"""Signing in to WHOOP: the OAuth2 implementation, the scopes, and the one holder of the tokens."""
+"""Signing in to WHOOP: the OAuth2 implementation, the scopes, the token holder and refresher."""

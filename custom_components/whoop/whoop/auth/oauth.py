@@ -1,6 +1,7 @@
 """WHOOP's OAuth2 implementation: Home Assistant's, plus what WHOOP's token endpoint expects."""
 
-from typing import Any, override
+import asyncio
+from typing import Any, Final, override
 
 from homeassistant.components.application_credentials import (
     AuthImplementation,
@@ -10,6 +11,10 @@ from homeassistant.exceptions import OAuth2TokenRequestConnectionError
 
 from ...const import whoop_base_url
 from ...whoop_api import OAUTH_AUTHORIZE_PATH, OAUTH_TOKEN_PATH, OFFLINE_SCOPE
+
+# The same bound as a data request: without it aiohttp waits 300 s, every coordinator of the
+# account queued behind the refresh.
+TOKEN_REQUEST_TIMEOUT: Final = 20.0
 
 
 def authorization_server() -> AuthorizationServer:
@@ -23,20 +28,25 @@ def authorization_server() -> AuthorizationServer:
 class WhoopOAuth2Implementation(AuthImplementation):
     """Refresh with ``scope=offline``, as WHOOP documents, so a new refresh token is issued.
 
-    WHOOP rotates refresh tokens: each refresh invalidates the previous one. Home Assistant's
-    OAuth2Session serialises refreshes under a lock and there is exactly one session per entry
-    (see whoop/setup.py), so a refresh token is never spent twice.
+    WHOOP rotates refresh tokens: each refresh invalidates the previous one. One refresher per
+    entry sends them (see auth/refresher.py), so a refresh token is never spent twice. A refresh
+    is bounded by TOKEN_REQUEST_TIMEOUT (the code exchange by the config flow's own timeout).
     """
 
     @override
     async def _async_refresh_token(self, token: dict[str, Any]) -> dict[str, Any]:
-        new_token = await self._token_request(
-            {
-                "grant_type": "refresh_token",
-                "refresh_token": token["refresh_token"],
-                "scope": OFFLINE_SCOPE,
-            }
-        )
+        try:
+            async with asyncio.timeout(TOKEN_REQUEST_TIMEOUT):
+                new_token = await self._token_request(
+                    {
+                        "grant_type": "refresh_token",
+                        "refresh_token": token["refresh_token"],
+                        "scope": OFFLINE_SCOPE,
+                    }
+                )
+        except TimeoutError as err:
+            # No answer says nothing about the grant: retry later, never reauth.
+            raise OAuth2TokenRequestConnectionError(domain=self.service_domain) from err
         if not new_token.get("access_token"):
             # Merging an answer without a token would keep the dead one with a fresh expiry.
             raise OAuth2TokenRequestConnectionError(domain=self.service_domain)

@@ -1,80 +1,62 @@
 """The one holder of a WHOOP account's tokens: every request of the entry gets its token here.
 
 WHOOP rotates refresh tokens, so a refresh token spent twice loses the account (``invalid_grant``).
-Home Assistant's OAuth2Session refreshes and writes the new token to the entry without reloading
-it; this class keeps exactly one such session per entry, lets one refresh run at a time, never
-sends a refresh token WHOOP already refused, and refreshes once more when WHOOP rejects an access
-token before its announced expiry.
+The holder asks the entry's refresher (auth/refresher.py), which outlives this setup, for a valid
+token; the new token is written to the entry without reloading it. When WHOOP rejects an access
+token before its announced expiry, the holder has it refreshed once more.
 """
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
 
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
-    OAuth2TokenRequestReauthError,
-)
-from homeassistant.helpers.config_entry_oauth2_flow import OAuth2Session
+from homeassistant.helpers.config_entry_oauth2_flow import AbstractOAuth2Implementation
 
-from ...const import DOMAIN
+from .refresher import WhoopTokenRefresher
 
 if TYPE_CHECKING:
     from ..coordinator import WhoopConfigEntry
+
+# The access token handed to the current task's last request: when WHOOP rejects it, that is
+# the token to replace, not whichever token another coordinator got meanwhile.
+_handed_out: ContextVar[str | None] = ContextVar("whoop_access_token", default=None)
 
 
 class WhoopTokenHolder:
     """Hands out valid access tokens for one config entry."""
 
     def __init__(
-        self, hass: HomeAssistant, entry: WhoopConfigEntry, session: OAuth2Session
+        self,
+        entry: WhoopConfigEntry,
+        implementation: AbstractOAuth2Implementation,
+        refresher: WhoopTokenRefresher,
     ) -> None:
-        """Wrap the entry's single OAuth2 session."""
-        self._hass = hass
+        """Hand out the entry's tokens, refreshed by the entry's refresher."""
         self._entry = entry
-        self._session = session
-        self._lock = asyncio.Lock()
-        self._last_access_token: str | None = None
-        self._refused_refresh_token: str | None = None
+        self._implementation = implementation
+        self._refresher = refresher
 
     @property
     def granted_scopes(self) -> set[str]:
         """Return the scopes the member granted."""
-        return set(str(self._session.token.get("scope", "")).split())
+        return set(str(self._entry.data["token"].get("scope", "")).split())
 
     async def async_get_access_token(self) -> str:
         """Return a valid access token, refreshing it first if it is about to expire."""
-        async with self._lock:
-            await self._async_ensure_valid()
-            self._last_access_token = str(self._session.token["access_token"])
-            return self._last_access_token
+        token = await self._refresher.async_ensure_valid(
+            self._entry, self._implementation
+        )
+        access_token = str(token["access_token"])
+        _handed_out.set(access_token)
+        return access_token
 
     async def async_refresh_rejected_token(self) -> None:
-        """Refresh once after WHOOP rejected the access token handed out last.
+        """Refresh once after WHOOP rejected the access token this task's request carried.
 
         Callers that saw the same rejection share one refresh: whoever comes second finds the
-        token already replaced and returns at once.
+        token already replaced (or the refresh in flight) and only waits for it.
         """
-        rejected_access_token = self._last_access_token
-        async with self._lock:
-            if self._session.token.get("access_token") != rejected_access_token:
-                return
-            expired: dict[str, Any] = {**self._session.token, "expires_at": 0}
-            self._hass.config_entries.async_update_entry(
-                self._entry, data={**self._entry.data, "token": expired}
-            )
-            await self._async_ensure_valid()
-
-    async def _async_ensure_valid(self) -> None:
-        refresh_token = self._session.token.get("refresh_token")
-        if refresh_token is not None and refresh_token == self._refused_refresh_token:
-            # Sending it again could only fail again; the reauth flow is already open.
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="reauth_required"
-            )
-        try:
-            await self._session.async_ensure_token_valid()
-        except OAuth2TokenRequestReauthError:
-            # The session has started the reauth flow; the entry keeps its data.
-            self._refused_refresh_token = refresh_token
-            raise
+        await self._refresher.async_ensure_valid(
+            self._entry,
+            self._implementation,
+            rejected_access_token=_handed_out.get(),
+        )
