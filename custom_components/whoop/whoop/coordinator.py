@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 import logging
-from typing import Any, ClassVar, override
+from typing import TYPE_CHECKING, Any, ClassVar, override
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -44,6 +44,9 @@ from .cadence import (
     WORKOUT_RECONCILE_INTERVAL,
     morning_interval,
 )
+
+if TYPE_CHECKING:
+    from .history.importer import WhoopHistory
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -415,6 +418,8 @@ class WhoopRuntimeData:
     sleep: SleepCoordinator | None
     workout: WorkoutCoordinator | None
     body: BodyCoordinator | None
+    history: WhoopHistory | None = None
+    """The member's history import and calendar records (None without the recorder)."""
 
     @property
     def coordinators(self) -> tuple[WhoopCoordinator[Any], ...]:

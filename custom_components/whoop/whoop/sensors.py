@@ -5,7 +5,7 @@ A record that is PENDING_SCORE or UNSCORABLE has no score, so its sensors are un
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Final, Protocol, override
 
 from homeassistant.components.sensor import (
@@ -26,6 +26,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
 
 from ..whoop_api import Cycle, Recovery, Sleep, SleepScore, Workout
 from .auth.scopes import DataFamily
@@ -38,6 +39,7 @@ from .coordinator import (
     WorkoutData,
 )
 from .entity import WhoopEntity
+from .history.progress import HistoryImportSensor
 
 # Coordinators do all the fetching.
 PARALLEL_UPDATES = 0
@@ -52,7 +54,9 @@ class WhoopSensorEntityDescription(SensorEntityDescription):
     """A WHOOP sensor: which family feeds it and how its value is read."""
 
     family: DataFamily
-    value_fn: Callable[[Any], StateType | datetime]
+    value_fn: Callable[[Any], StateType | date | datetime]
+    last_reset_fn: Callable[[Any], datetime | None] | None = None
+    """For a TOTAL sensor: when its current total started (a workout's start)."""
 
 
 def recovery_zone(score: float | None) -> str | None:
@@ -90,6 +94,11 @@ def _score_reader[DataT, ScoreT](
         return value
 
     return reader
+
+
+def _local_date(when: datetime) -> date:
+    """Return the date ``when`` falls on in Home Assistant's time zone."""
+    return dt_util.as_local(when).date()
 
 
 def _latest_recovery(data: RecoveryData) -> Recovery | None:
@@ -243,6 +252,16 @@ RECOVERY_SENSORS: tuple[WhoopSensorEntityDescription, ...] = (
     _percentage(
         "blood_oxygen", DataFamily.RECOVERY, _recovery(lambda s: s.spo2_percentage)
     ),
+    # The newest recovery is yesterday's after a night without the strap: say which day.
+    WhoopSensorEntityDescription(
+        key="recovery_date",
+        translation_key="recovery_date",
+        family=DataFamily.RECOVERY,
+        device_class=SensorDeviceClass.DATE,
+        value_fn=lambda data: (
+            _local_date(data.latest.created_at) if data.latest else None
+        ),
+    ),
     WhoopSensorEntityDescription(
         key="skin_temperature",
         translation_key="skin_temperature",
@@ -363,6 +382,46 @@ SLEEP_SENSORS: tuple[WhoopSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data: data.last_night.end if data.last_night else None,
     ),
+    # Which morning last night's values belong to: after a night without the strap, the
+    # newest sleep is older than last night.
+    WhoopSensorEntityDescription(
+        key="sleep_date",
+        translation_key="sleep_date",
+        family=DataFamily.SLEEP,
+        device_class=SensorDeviceClass.DATE,
+        value_fn=lambda data: (
+            _local_date(data.last_night.end) if data.last_night else None
+        ),
+    ),
+    # The latest nap never replaces last night's sleep: it has sensors of its own.
+    WhoopSensorEntityDescription(
+        key="nap_duration",
+        translation_key="nap_duration",
+        family=DataFamily.SLEEP,
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        suggested_display_precision=0,
+        value_fn=lambda data: (
+            (data.latest_nap.end - data.latest_nap.start).total_seconds()
+            if data.latest_nap
+            else None
+        ),
+    ),
+    WhoopSensorEntityDescription(
+        key="nap_start",
+        translation_key="nap_start",
+        family=DataFamily.SLEEP,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data: data.latest_nap.start if data.latest_nap else None,
+    ),
+    WhoopSensorEntityDescription(
+        key="nap_end",
+        translation_key="nap_end",
+        family=DataFamily.SLEEP,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda data: data.latest_nap.end if data.latest_nap else None,
+    ),
 )
 
 WORKOUT_SENSORS: tuple[WhoopSensorEntityDescription, ...] = (
@@ -402,10 +461,13 @@ WORKOUT_SENSORS: tuple[WhoopSensorEntityDescription, ...] = (
         translation_key="workout_energy",
         family=DataFamily.WORKOUT,
         device_class=SensorDeviceClass.ENERGY,
+        # Each workout's energy is a total of its own, so statistics sum workout energy.
+        state_class=SensorStateClass.TOTAL,
         native_unit_of_measurement=UnitOfEnergy.KILO_JOULE,
         suggested_unit_of_measurement=UnitOfEnergy.KILO_CALORIE,
         suggested_display_precision=0,
         value_fn=_workout_score(lambda s: s.kilojoule),
+        last_reset_fn=_workout(lambda w: w.start),
     ),
     _heart_rate(
         "workout_average_heart_rate",
@@ -483,6 +545,8 @@ async def async_setup_entry(
         for description in SENSORS
         if (coordinator := runtime_data.coordinator_of(description.family))
     )
+    if (history := runtime_data.history) is not None and history.imports:
+        async_add_entities([HistoryImportSensor(entry, history.progress)])
 
 
 class WhoopSensor(WhoopEntity[WhoopCoordinator[Any]], SensorEntity):
@@ -492,5 +556,12 @@ class WhoopSensor(WhoopEntity[WhoopCoordinator[Any]], SensorEntity):
 
     @property
     @override
-    def native_value(self) -> StateType | datetime:
+    def native_value(self) -> StateType | date | datetime:
         return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    @override
+    def last_reset(self) -> datetime | None:
+        if (last_reset_fn := self.entity_description.last_reset_fn) is None:
+            return None
+        return last_reset_fn(self.coordinator.data)

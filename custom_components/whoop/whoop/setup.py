@@ -28,9 +28,16 @@ from .coordinator import (
     WhoopRuntimeData,
     WorkoutCoordinator,
 )
+from .history.importer import WhoopHistory
+from .history.pacing import async_get_pacer
 from .webhook import async_register_webhook
 
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.CALENDAR,
+    Platform.EVENT,
+    Platform.SENSOR,
+]
 
 
 def _build_runtime_data(
@@ -104,10 +111,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> boo
         tokens.async_get_access_token,
         base_url=whoop_base_url(),
     )
-    runtime_data = _build_runtime_data(
-        hass, entry, client, tokens, granted_families(tokens.granted_scopes)
-    )
+    families = granted_families(tokens.granted_scopes)
+    runtime_data = _build_runtime_data(hass, entry, client, tokens, families)
     await asyncio.gather(*(_first_refresh(c) for c in runtime_data.coordinators))
+    runtime_data.history = history = WhoopHistory(
+        hass,
+        entry_id=entry.entry_id,
+        member_id=str(entry.unique_id),
+        client=client,
+        families=families,
+        pacer=async_get_pacer(hass),
+    )
+    await history.async_load()
+    _follow_records(entry, runtime_data, history)
     # A new cycle wakes the morning families; the cycle known now is no news.
     for morning in (runtime_data.recovery, runtime_data.sleep):
         if morning is not None:
@@ -126,9 +142,39 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> boo
         configuration_url="https://app.whoop.com",
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    if history.imports:
+        # In the background, paced: setup and the regular updates never wait for it.
+        history.start(entry)
     return True
+
+
+def _follow_records(
+    entry: WhoopConfigEntry, runtime_data: WhoopRuntimeData, history: WhoopHistory
+) -> None:
+    """Give the calendar's index every sleep, nap and workout the coordinators fetch."""
+    if (sleep := runtime_data.sleep) is not None:
+
+        def _sleeps() -> None:
+            if sleep.data is not None:
+                history.async_add_records(
+                    [sleep.data.last_night, sleep.data.latest_nap]
+                )
+
+        _sleeps()
+        entry.async_on_unload(sleep.async_add_listener(_sleeps))
+    if (workout := runtime_data.workout) is not None:
+
+        def _workouts() -> None:
+            if workout.data is not None:
+                history.async_add_records([workout.data.latest])
+
+        _workouts()
+        entry.async_on_unload(workout.async_add_listener(_workouts))
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> bool:
     """Unload a WHOOP account."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded and (history := entry.runtime_data.history) is not None:
+        await history.async_stop()  # writes the cursor: the next setup resumes there
+    return unloaded
