@@ -27,7 +27,7 @@ def test_manifest_has_what_a_custom_integration_needs() -> None:
     manifest = _load(INTEGRATION / "manifest.json")
     assert manifest["domain"] == DOMAIN == INTEGRATION.name
     assert manifest["name"] == "WHOOP"
-    assert manifest["dependencies"] == ["application_credentials", "webhook"]
+    assert manifest["dependencies"] == ["application_credentials", "repairs", "webhook"]
     assert manifest["config_flow"] is True
     assert manifest["integration_type"] == "service"
     assert manifest["iot_class"] == "cloud_polling"

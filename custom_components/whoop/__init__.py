@@ -12,7 +12,10 @@ from .const import DOMAIN
 from .entry_kind import is_whatsapp_sender
 from .services import async_setup_services
 from .whatsapp import setup as whatsapp_setup
-from .whoop import removal as whoop_removal, setup as whoop_setup
+from .whoop import (
+    removal as whoop_removal,
+    setup as whoop_setup,
+)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 

@@ -81,4 +81,4 @@ class WhoopConfigFlow(WhatsAppSenderFlowMixin, WhoopAccountFlowMixin, domain=DOM
         """Sign in again (e.g. to grant more scopes), or change a WhatsApp sender."""
         if entry_kind(self._get_reconfigure_entry()) is EntryKind.WHATSAPP_SENDER:
             return await self.async_step_whatsapp_reconfigure(user_input)
-        return await self.async_step_pick_implementation()
+        return await self.async_step_reconfigure_confirm()

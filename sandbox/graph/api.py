@@ -50,6 +50,7 @@ _MEGABYTE: Final = 1024 * 1024
 _MAX_UPLOAD_BYTES: Final = int(max(_SUPPORTED_MEDIA.values()) * _MEGABYTE) + _MEGABYTE
 """The largest body worth reading: the biggest file allowed plus room for the other fields."""
 _FIELD_MAX_BYTES: Final = 1024
+_TEMPLATE_PAGE_MAX: Final = 1000
 _CHUNK_BYTES: Final = 64 * 1024
 
 type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -68,6 +69,10 @@ def add_api_routes(app: web.Application) -> None:
     )
     app.router.add_post(
         f"/{_VERSION}/{{phone_number_id}}/media", _endpoint("media", _media)
+    )
+    app.router.add_get(
+        f"/{_VERSION}/{{business_account_id}}/message_templates",
+        _endpoint("message_templates", _message_templates),
     )
     app.router.add_get(
         f"/{_VERSION}/{{phone_number_id}}", _endpoint("phone_number", _phone_number)
@@ -281,6 +286,33 @@ async def _phone_number(request: web.Request) -> web.Response:
     }
     body = {field: values[field] for field in fields}
     body["id"] = number.phone_number_id
+    return web.json_response(body)
+
+
+async def _message_templates(request: web.Request) -> web.Response:
+    """Meta's template listing: every language and status, paged by an ``after`` cursor."""
+    graph = request.app[GRAPH_KEY]
+    graph.raise_injected_failure("message_templates")
+    token = graph.authenticate(_bearer_token(request))
+    templates = graph.templates_of(request.match_info["business_account_id"], token)
+    try:
+        limit = min(max(int(request.query.get("limit", "25")), 1), _TEMPLATE_PAGE_MAX)
+        start = int(request.query.get("after", "0"))
+    except ValueError:
+        raise GraphError(100, message="(#100) Invalid limit or cursor") from None
+    page = templates[start : start + limit]
+    body: dict[str, object] = {
+        "data": [
+            template.to_graph(str(1_000_000 + index))
+            for index, template in enumerate(page, start)
+        ],
+        "paging": {"cursors": {"before": str(start), "after": str(start + len(page))}},
+    }
+    if start + limit < len(templates):
+        body["paging"] = {
+            "cursors": {"before": str(start), "after": str(start + limit)},
+            "next": str(request.url.update_query(after=str(start + limit))),
+        }
     return web.json_response(body)
 
 

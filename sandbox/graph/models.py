@@ -8,7 +8,15 @@ from typing import Final
 
 ANY_ENDPOINT: Final = "*"
 ENDPOINTS: Final = frozenset(
-    {"messages", "media", "phone_number", "debug_token", "access_token", ANY_ENDPOINT}
+    {
+        "messages",
+        "media",
+        "phone_number",
+        "debug_token",
+        "access_token",
+        "message_templates",
+        ANY_ENDPOINT,
+    }
 )
 """Names of the Graph endpoints a failure can be aimed at."""
 

@@ -383,6 +383,31 @@ class GraphSandbox:
             )
         return number
 
+    def templates_of(
+        self, business_account_id: str, token: SandboxToken
+    ) -> list[Template]:
+        """Return the business account's templates if ``token`` may manage the account."""
+        if business_account_id != constants.BUSINESS_ACCOUNT_ID:
+            raise GraphError(
+                100,
+                subcode=_OBJECT_MISSING_SUBCODE,
+                message=(
+                    f"Unsupported get request. Object with ID '{business_account_id}' does not "
+                    "exist, cannot be loaded due to missing permissions, or does not support "
+                    "this operation."
+                ),
+            )
+        if (
+            token.token_type == TOKEN_TYPE_APP
+            or SCOPE_MANAGEMENT not in token.scopes
+            or not token.phone_number_ids
+        ):
+            raise GraphError(
+                200,
+                details=f"The access token needs the {SCOPE_MANAGEMENT} permission on the account.",
+            )
+        return list(self.templates.values())
+
     # Sending ------------------------------------------------------------------------------
 
     def deliver(

@@ -53,6 +53,31 @@ class Template:
             lambda match: values.get(match.group(1), match.group(0)), text
         )
 
+    def to_graph(self, template_id: str) -> dict[str, object]:
+        """Describe the template as Meta's ``GET /{waba_id}/message_templates`` does."""
+        components: list[dict[str, object]] = []
+        if self.header is not None:
+            components.append({"type": "HEADER", "format": "TEXT", "text": self.header})
+        components.append({"type": "BODY", "text": self.body})
+        if self.buttons:
+            components.append(
+                {
+                    "type": "BUTTONS",
+                    "buttons": [
+                        {"type": "QUICK_REPLY", "text": text} for text in self.buttons
+                    ],
+                }
+            )
+        return {
+            "name": self.name,
+            "parameter_format": "NAMED" if self.named else "POSITIONAL",
+            "components": components,
+            "language": self.language,
+            "status": self.status,
+            "category": self.category,
+            "id": template_id,
+        }
+
     def to_json(self) -> dict[str, object]:
         """Describe the template for the admin endpoints."""
         return {

@@ -16,6 +16,7 @@ import itertools
 import os
 from pathlib import Path
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -76,8 +77,10 @@ class DemoHome:
     def prepare(self) -> None:
         """Create or refresh the config directory (idempotent).
 
-        The configuration is ``config/configuration.yaml`` on the demo's port. The integration and
-        the repository's blueprints are linked, not copied, so edits show up.
+        The configuration is ``config/configuration.yaml`` on the demo's port. The integration is
+        linked, so edits show up; the repository's blueprints are copied afresh (Home Assistant
+        lists blueprints with a recursive glob that does not follow symbolic links on Python 3.13
+        and later). ``automations.yaml``, where the automation editor saves, starts empty.
         """
         self.config_dir.mkdir(parents=True, exist_ok=True)
         configuration = _HTTP_BLOCK.sub(
@@ -94,9 +97,16 @@ class DemoHome:
             configuration, encoding="utf-8"
         )
         (self.config_dir / "automations").mkdir(exist_ok=True)
+        ui_automations = self.config_dir / "automations.yaml"
+        if not ui_automations.exists():
+            ui_automations.write_text("[]\n", encoding="utf-8")
         _link(self.config_dir / "custom_components", REPO_ROOT / "custom_components")
+        blueprints = self.config_dir / "blueprints" / "automation" / "whoop"
+        if blueprints.is_symlink():
+            blueprints.unlink()  # a link from an earlier demo
+        shutil.rmtree(blueprints, ignore_errors=True)
         if BLUEPRINTS.is_dir():
-            _link(self.config_dir / "blueprints" / "automation" / "whoop", BLUEPRINTS)
+            shutil.copytree(BLUEPRINTS, blueprints)
 
     def command(self) -> list[str]:
         """Return the command that runs this Home Assistant.

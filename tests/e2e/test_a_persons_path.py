@@ -1,9 +1,12 @@
-"""A person's path through the demo in headless Chromium (issue 6).
+"""A person's path through the demo in headless Chromium (issues 6 and 14).
 
 Log in, add WHOOP ("A WHOOP account"), authorize on the sandbox's page, find the new entry and the
-member's device with its sensor values, add a WhatsApp sender and a recipient, send a message from
-Developer tools and find it on the sandbox's messages page. Every step leaves a screenshot in
-``artifacts/screenshots/`` (git-ignored); ``docs/images/`` keeps copies of some for the README.
+member's device with its sensor values and events, open the entry's Configure dialog, reconfigure
+with fewer scopes and follow the repair that brings them back, sign in again as the wrong member and
+then the right one, add a WhatsApp sender after a form error, a recipient with an approved
+template, use the morning report blueprint, send a message from Settings > Tools > Actions and find
+it on the sandbox's messages page. Every step leaves a screenshot in ``artifacts/screenshots/``
+(git-ignored); ``docs/images/`` keeps copies of some for the README.
 """
 
 import asyncio
@@ -17,6 +20,7 @@ import tempfile
 import aiohttp
 from playwright.async_api import (
     BrowserContext,
+    Locator,
     Page,
     ViewportSize,
     async_playwright,
@@ -24,7 +28,12 @@ from playwright.async_api import (
 )
 import pytest
 
-from sandbox.graph import ACCESS_TOKEN, ALERT_TEMPLATE, PHONE_NUMBER_ID
+from sandbox.graph import (
+    ACCESS_TOKEN,
+    ALERT_TEMPLATE,
+    NAMED_ALERT_TEMPLATE,
+    PHONE_NUMBER_ID,
+)
 from tests.e2e.conftest import RunningDemo
 from tests.e2e.demo_home import DEMO_PASSWORD, DEMO_USERNAME, REPO_ROOT
 
@@ -46,6 +55,8 @@ VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
 TALL_VIEWPORT: ViewportSize = {"width": 1280, "height": 1700}
 
 MEMBER = "John Smith"
+OTHER_MEMBER = "Jane Doe"
+JOHN_USER_ID = 10129
 RECIPIENT = "Alice"
 RECIPIENT_NUMBER = "+44 7700 900123"
 RECIPIENT_WA_ID = "447700900123"
@@ -111,6 +122,33 @@ async def open_whoop_menu(page: Page, demo: RunningDemo, shots: Screenshots) -> 
     await shots.take(page, "add-whoop-menu")
 
 
+async def authorize_at_whoop(
+    page: Page,
+    shots: Screenshots,
+    name: str,
+    *,
+    member: str = MEMBER,
+    refuse: tuple[str, ...] = (),
+) -> None:
+    """Open the sandbox's consent page, sign in as ``member``, untick ``refuse``, authorize."""
+    async with page.expect_popup() as opened:
+        await page.get_by_text("Open website").click()
+    consent = await opened.value
+    await consent.get_by_label(re.compile(f"^ ?{member} \\(")).check()
+    for scope in refuse:
+        await consent.get_by_label(scope, exact=True).uncheck()
+    await shots.take(consent, name)
+    async with consent.expect_event("close"):
+        await consent.get_by_role("button", name="Authorize").click()
+
+
+async def close_dialog(page: Page) -> None:
+    """Click the dialog's Close button (not its X) and wait until it is gone."""
+    close = page.get_by_text("Close", exact=True)
+    await close.click()
+    await expect(close).to_be_hidden()
+
+
 async def add_whoop_account(page: Page, demo: RunningDemo, shots: Screenshots) -> None:
     """Pick "A WHOOP account", authorize on the sandbox's page, come back to a new entry."""
     await open_whoop_menu(page, demo, shots)
@@ -169,7 +207,133 @@ async def check_the_device(page: Page, demo: RunningDemo, shots: Screenshots) ->
     ):
         assert shown in read_out, read_out
     await shots.take(page, "device")
+    # The events show when the last recovery, sleep and workout were scored, not "Unknown".
+    events = page.locator("ha-card", has_text="Events").last
+    await events.scroll_into_view_if_needed()
+    for event_id in (
+        "event.john_smith_recovery",
+        "event.john_smith_sleep",
+        "event.john_smith_workout",
+    ):
+        assert await _state(demo, event_id) not in {"unknown", "unavailable"}
+    await expect(events).not_to_contain_text("Unknown")
+    await expect(events).to_contain_text("Recovery scored")
+    await shots.take(page, "device-events")
     await page.set_viewport_size(VIEWPORT)
+
+
+async def _entry_row(page: Page, demo: RunningDemo) -> Locator:
+    await page.goto(f"{demo.home.url}/config/integrations/integration/whoop")
+    row = page.locator("ha-config-entry-row", has_text=MEMBER).first
+    await expect(row).to_be_visible()
+    return row
+
+
+async def open_the_configure_dialog(
+    page: Page, demo: RunningDemo, shots: Screenshots
+) -> None:
+    """The gear of the WHOOP entry: what instant updates need, with a Close button."""
+    row = await _entry_row(page, demo)
+    await row.get_by_role("button", name="Configure").click()
+    await expect(page.get_by_text("nothing to configure here")).to_be_visible()
+    await expect(page.get_by_role("button", name="Submit")).to_have_count(0)
+    await shots.take(page, "configure-dialog")
+    await close_dialog(page)
+
+
+async def reconfigure_with_fewer_scopes_and_repair(
+    page: Page, demo: RunningDemo, shots: Screenshots
+) -> None:
+    """Reconfigure without sleep and workout; the repair names them and signs in again."""
+    row = await _entry_row(page, demo)
+    await row.get_by_role("button", name="Menu").first.click()
+    await page.get_by_text("Reconfigure", exact=True).click()
+    await expect(page.get_by_text(f"Sign in to WHOOP as {MEMBER}")).to_be_visible()
+    await shots.take(page, "reconfigure")
+    await page.get_by_role("button", name="Submit").click()
+    await authorize_at_whoop(
+        page, shots, "reconfigure-fewer-scopes", refuse=("read:sleep", "read:workout")
+    )
+    await expect(page.get_by_text("successful")).to_be_visible()
+    await close_dialog(page)
+    assert await _state(demo, "sensor.john_smith_last_workout") == "unavailable"
+
+    await page.goto(f"{demo.home.url}/config/repairs")
+    repair = page.get_by_text(f"Some WHOOP data of {MEMBER} is not shared")
+    await expect(repair).to_be_visible()
+    await shots.take(page, "repair-missing-scopes")
+    await repair.click()
+    await expect(
+        page.get_by_text("not allowed to share: sleep, workout")
+    ).to_be_visible()
+    await shots.take(page, "repair-fix-flow")
+    await page.get_by_role("button", name="Submit").click()
+    # The repair hands over to the entry's Reconfigure.
+    await expect(page.get_by_text(f"Sign in to WHOOP as {MEMBER}")).to_be_visible()
+    await page.get_by_role("button", name="Submit").click()
+    await authorize_at_whoop(page, shots, "repair-all-scopes")
+    await expect(page.get_by_text("successful")).to_be_visible()
+    await close_dialog(page)
+    await page.goto(f"{demo.home.url}/config/repairs")
+    await expect(page.get_by_text("no repairs pending")).to_be_visible()
+    await shots.take(page, "repair-gone")
+    assert await _state(demo, "sensor.john_smith_last_workout") != "unavailable"
+
+
+async def _call(demo: RunningDemo, domain: str, service: str, data: object) -> None:
+    headers = {"Authorization": f"Bearer {demo.access_token}"}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{demo.home.url}/api/services/{domain}/{service}",
+            json=data,
+            headers=headers,
+        ) as response,
+    ):
+        assert response.status == 200, await response.text()
+
+
+async def reauthenticate_as_the_wrong_member_then_the_right_one(
+    page: Page, demo: RunningDemo, shots: Screenshots
+) -> None:
+    """WHOOP revokes the app's access: Home Assistant asks to sign in again until it works."""
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            f"{demo.sandbox_url}/_sandbox/members/{JOHN_USER_ID}/revoke"
+        ) as response,
+    ):
+        assert response.status == 204
+    await _call(
+        demo,
+        "homeassistant",
+        "update_entity",
+        {"entity_id": "sensor.john_smith_recovery"},
+    )
+    await page.goto(f"{demo.home.url}/config/integrations/dashboard")
+    prompt = page.get_by_role("button", name="Reconfigure")
+    await expect(prompt).to_have_count(1)
+    await shots.take(page, "reauth-needed")
+
+    await prompt.click()
+    await page.get_by_role("button", name="Submit").click()
+    await authorize_at_whoop(page, shots, "reauth-as-jane", member=OTHER_MEMBER)
+    await expect(page.get_by_text(f"This account belongs to {MEMBER}")).to_be_visible()
+    await shots.take(page, "reauth-wrong-member")
+    await close_dialog(page)
+    # The prompt stays.
+    await page.reload()
+    await expect(prompt).to_have_count(1)
+    await shots.take(page, "reauth-still-needed")
+
+    await prompt.click()
+    await page.get_by_role("button", name="Submit").click()
+    await authorize_at_whoop(page, shots, "reauth-as-john")
+    await expect(page.get_by_text("successful")).to_be_visible()
+    await close_dialog(page)
+    await page.reload()
+    await expect(prompt).to_have_count(0)
+    await shots.take(page, "reauth-done")
 
 
 async def add_whatsapp_sender_and_recipient(
@@ -181,10 +345,17 @@ async def add_whatsapp_sender_and_recipient(
     await page.get_by_role("textbox", name=re.compile("^Access token")).fill(
         ACCESS_TOKEN
     )
-    await page.get_by_role("textbox", name=re.compile("^Phone number ID")).fill(
-        PHONE_NUMBER_ID
-    )
+    phone_number_id = page.get_by_role("textbox", name=re.compile("^Phone number ID"))
+    await phone_number_id.fill("999999999")
     await shots.take(page, "whatsapp-sender")
+    await page.get_by_role("button", name="Submit").click()
+    await expect(page.get_by_text("This token can use no phone number")).to_be_visible()
+    # The token stays in its field: correcting the phone number ID is enough.
+    await expect(
+        page.get_by_role("textbox", name=re.compile("^Access token"))
+    ).to_have_value(ACCESS_TOKEN)
+    await shots.take(page, "whatsapp-sender-error")
+    await phone_number_id.fill(PHONE_NUMBER_ID)
     await page.get_by_role("button", name="Submit").click()
 
     # Home Assistant offers to add a recipient right away; otherwise use the entry's button.
@@ -210,9 +381,18 @@ async def add_whatsapp_sender_and_recipient(
     await expect(page.get_by_role("radio", name="Template always")).to_be_checked()
     await shots.take(page, "whatsapp-recipient")
     await page.get_by_role("button", name="Submit").click()
-    await page.get_by_role("textbox", name=re.compile("^Template name")).fill(
-        ALERT_TEMPLATE
-    )
+    # The approved templates of the business account are offered.
+    await expect(
+        page.get_by_text("Choose one of the templates approved")
+    ).to_be_visible()
+    # The first approved template is preselected; the list offers all of them.
+    await page.get_by_text(ALERT_TEMPLATE, exact=True).first.click()
+    offered = page.get_by_text(f"{ALERT_TEMPLATE} (en_US)", exact=True)
+    await expect(offered).to_be_visible()
+    await expect(page.get_by_text(f"{NAMED_ALERT_TEMPLATE} (en_US)")).to_be_visible()
+    await shots.take(page, "whatsapp-recipient-templates-offered")
+    await offered.click()
+    await expect(page.get_by_text(ALERT_TEMPLATE, exact=True).first).to_be_visible()
     await shots.take(page, "whatsapp-recipient-template")
     await page.get_by_role("button", name="Submit").click()
     await expect(
@@ -225,9 +405,33 @@ async def add_whatsapp_sender_and_recipient(
     await shots.take(page, "whatsapp-entries")
 
 
+async def use_the_blueprint(page: Page, demo: RunningDemo, shots: Screenshots) -> None:
+    """Settings > Automations & scenes > Blueprints: the morning report, for John and Alice."""
+    await page.goto(f"{demo.home.url}/config/blueprint/dashboard")
+    await page.get_by_text("WHOOP morning report").click()
+    await page.get_by_text("Select a device").click()
+    await page.get_by_text(MEMBER, exact=True).last.click()
+    await page.get_by_text("Select an entity").first.click()
+    await page.get_by_text(re.compile(f"^{RECIPIENT}")).last.click()
+    await shots.take(page, "blueprint-automation")
+    await page.get_by_role("button", name="Save").last.click()
+    # Saved: the editor now offers the automation's traces.
+    await expect(page.get_by_text("Traces")).to_be_visible()
+    await page.goto(f"{demo.home.url}/config/automation/dashboard")
+    await expect(page.get_by_text("WHOOP morning report")).to_be_visible()
+    await shots.take(page, "blueprint-saved")
+    # Saved to automations.yaml, which configuration.yaml loads.
+    saved = (demo.home.config_dir / "automations.yaml").read_text(encoding="utf-8")
+    assert "whoop/morning_report.yaml" in saved, saved
+    assert await _state(demo, "automation.whoop_morning_report") == "on"
+
+
 async def send_a_message(page: Page, demo: RunningDemo, shots: Screenshots) -> None:
-    """Developer tools > Actions, YAML mode: notify.send_message to Alice."""
-    await page.goto(f"{demo.home.url}/developer-tools/action")
+    """Settings > Tools > Actions, YAML mode: notify.send_message to Alice."""
+    await page.goto(f"{demo.home.url}/config/dashboard")
+    await page.get_by_text("Tools", exact=True).click()
+    await page.get_by_role("tab", name="Actions").click()
+    await expect(page).to_have_url(re.compile(r"/config/tools/action"))
     await page.get_by_text("YAML mode").click()
     await page.locator(".cm-content").click()
     await page.keyboard.press("Control+A")
@@ -289,7 +493,11 @@ async def test_a_person_adds_whoop_and_gets_a_whatsapp_message(
         await log_in(page, demo, shots)
         await add_whoop_account(page, demo, shots)
         await check_the_device(page, demo, shots)
+        await open_the_configure_dialog(page, demo, shots)
+        await reconfigure_with_fewer_scopes_and_repair(page, demo, shots)
+        await reauthenticate_as_the_wrong_member_then_the_right_one(page, demo, shots)
         await add_whatsapp_sender_and_recipient(page, demo, shots)
+        await use_the_blueprint(page, demo, shots)
         await send_a_message(page, demo, shots)
         await see_it_on_the_sandbox(page, demo, shots)
     except Exception:

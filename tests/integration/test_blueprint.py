@@ -3,10 +3,14 @@
 import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+import shutil
+from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant import config as conf_util
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
@@ -14,8 +18,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+import yaml
 
 from custom_components.whoop.const import (
+    DOMAIN,
     WHATSAPP_URL_VARIABLE,
     WHOOP_URL_VARIABLE,
 )
@@ -24,6 +30,7 @@ from custom_components.whoop.whoop_api.const import SLEEPS_PATH
 from sandbox.app import Sandbox
 from sandbox.graph import ALERT_TEMPLATE, GraphSandbox, ReceivedMessage
 from sandbox.whoop import JOHN
+from tests.e2e.demo_home import REPO_ROOT, DemoHome
 from tests.integration.conftest import SetUpEntry
 from tests.integration.whatsapp.conftest import (
     ALICE,
@@ -32,9 +39,21 @@ from tests.integration.whatsapp.conftest import (
     sender_entry,
 )
 
+
+class _BlueprintLoader(yaml.SafeLoader):
+    """Read a blueprint as plain YAML: an ``!input`` tag stays the input's name."""
+
+
+def _input_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    return f"!input {loader.construct_scalar(node)}"  # type: ignore[arg-type]
+
+
+_BlueprintLoader.add_constructor("!input", _input_tag)
+
 BLUEPRINTS = Path(__file__).parents[2] / "blueprints"
 BLUEPRINT_PATH = "whoop/morning_report.yaml"
 RECOVERY_EVENT = "event.john_smith_recovery"
+PREVIOUS_DAY_STRAIN = "sensor.john_smith_previous_day_strain"
 ALICE_ENTITY = "notify.alice_whatsapp"
 
 BEFORE_WAKING = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -81,6 +100,13 @@ async def _set_up_sender(hass: HomeAssistant, alice: ConfigSubentryData) -> None
     await hass.async_block_till_done()
 
 
+def _member(hass: HomeAssistant) -> str:
+    (entry,) = hass.config_entries.async_entries(DOMAIN, include_ignore=False)[:1]
+    (device,) = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    assert (DOMAIN, str(JOHN.user_id)) in device.identifiers
+    return device.id
+
+
 async def _use_blueprint(hass: HomeAssistant, **extra_inputs: str) -> None:
     assert await async_setup_component(
         hass,
@@ -91,8 +117,9 @@ async def _use_blueprint(hass: HomeAssistant, **extra_inputs: str) -> None:
                 "use_blueprint": {
                     "path": BLUEPRINT_PATH,
                     "input": {
-                        "recovery_event": RECOVERY_EVENT,
+                        "member": _member(hass),
                         "recipient": ALICE_ENTITY,
+                        "previous_day_strain": PREVIOUS_DAY_STRAIN,
                         **extra_inputs,
                     },
                 },
@@ -147,8 +174,9 @@ def _expected_report(sandbox: Sandbox) -> str:
                 f"{round(recovery.score.resting_heart_rate)} bpm"
             ),
             (
+                # The sleep event holds hours to two places; the report shows one.
                 f"Sleep {round(sleep.score.sleep_performance_percentage)} %, "
-                f"{round(asleep_milli / 3_600_000, 1)} h asleep"
+                f"{round(round(asleep_milli / 3_600_000, 2), 1)} h asleep"
             ),
             f"Previous day's strain {round(previous_cycle.score.strain, 1)}",
         ]
@@ -222,12 +250,15 @@ async def test_nothing_is_sent_before_a_new_recovery(
 
 
 async def _wait_until_running(hass: HomeAssistant) -> None:
-    """Wait until the automation is running (it waits for last night's sleep)."""
+    """Wait until the automation is running (it waits for last night's sleep).
+
+    Bounded by passes through the event loop, not by time: the test's clock is frozen.
+    """
     for _ in range(200):
         state = hass.states.get("automation.morning_report")
         if state is not None and state.attributes.get("current") == 1:
             return
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)
     pytest.fail("the automation did not start")
 
 
@@ -261,3 +292,117 @@ async def test_without_last_nights_sleep_the_report_says_so_after_ten_minutes(
     assert lines[3] == "Last night's sleep is not scored yet"
     # Ten minutes on, the other families polled too: the strain shows if they got through.
     assert lines[4] in {expected[4], "Previous day's strain ?"}
+
+
+async def test_renamed_entities_are_still_found_through_the_member(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    graph: GraphSandbox,
+) -> None:
+    entry = await set_up_entry()
+    registry = er.async_get(hass)
+    # As a person renames them, or as another language names them.
+    registry.async_update_entity(RECOVERY_EVENT, new_entity_id="event.erholung")
+    registry.async_update_entity("event.john_smith_sleep", new_entity_id="event.schlaf")
+    await hass.async_block_till_done()
+    await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
+    await _use_blueprint(hass)
+    graph.open_window(ALICE, BEFORE_WAKING)
+
+    await _john_wakes_up(hass, freezer, entry)
+
+    message = _only_message_to_alice(graph)
+    assert message.text == f"*WHOOP morning report*\n{_expected_report(sandbox)}"
+
+
+async def test_without_the_strain_sensor_the_report_leaves_it_out(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    graph: GraphSandbox,
+) -> None:
+    entry = await set_up_entry()
+    await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
+    await _use_blueprint(hass, previous_day_strain="")
+    graph.open_window(ALICE, BEFORE_WAKING)
+
+    await _john_wakes_up(hass, freezer, entry)
+
+    expected = _expected_report(sandbox).splitlines()[:3]
+    assert _only_message_to_alice(graph).text == "\n".join(
+        ["*WHOOP morning report*", *expected]
+    )
+
+
+def test_the_member_picker_offers_whoop_members_only() -> None:
+    text = (BLUEPRINTS / "automation" / BLUEPRINT_PATH).read_text(encoding="utf-8")
+    # A SafeLoader that only adds the !input tag: nothing unsafe is constructed.
+    blueprint = yaml.load(text, Loader=_BlueprintLoader)["blueprint"]  # noqa: S506
+    member = blueprint["input"]["member"]["selector"]
+    assert member == {
+        "device": {"filter": [{"integration": DOMAIN, "model": "WHOOP member"}]}
+    }
+    # No event picker at all: nothing to pick that would never fire.
+    assert not any(
+        "event" in str(field.get("selector", {}).get("entity", {}))
+        for field in blueprint["input"].values()
+    )
+
+
+async def test_the_development_config_loads_ui_and_hand_written_automations(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    """config/configuration.yaml: the editor's automations.yaml and the automations/ folder."""
+    config_dir = tmp_path / "config"
+    (config_dir / "automations").mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "config" / "configuration.yaml", config_dir)
+    (config_dir / "automations.yaml").write_text(
+        "- id: '1700000000000'\n  alias: Saved from the editor\n"
+        "  triggers: [{trigger: homeassistant, event: start}]\n  actions: []\n",
+        encoding="utf-8",
+    )
+    (config_dir / "automations" / "mine.yaml").write_text(
+        "- alias: Written by hand\n"
+        "  triggers: [{trigger: homeassistant, event: start}]\n  actions: []\n",
+        encoding="utf-8",
+    )
+    hass.config.config_dir = str(config_dir)
+    config = await conf_util.async_hass_config_yaml(hass)
+    automations = {
+        key: value for key, value in config.items() if key.startswith("automation")
+    }
+    assert await async_setup_component(hass, "automation", automations)
+    await hass.async_block_till_done()
+
+    assert hass.states.get("automation.saved_from_the_editor") is not None
+    assert hass.states.get("automation.written_by_hand") is not None
+
+
+def test_the_demo_copies_the_blueprints_and_starts_the_editors_file(
+    tmp_path: Path,
+) -> None:
+    home = DemoHome(tmp_path / "demo")
+    home.prepare()
+    copied = tmp_path / "demo" / "blueprints" / "automation" / "whoop"
+    # Copied, not linked: Home Assistant's blueprint listing does not follow links.
+    assert not copied.is_symlink()
+    assert (copied / "morning_report.yaml").read_bytes() == (
+        BLUEPRINTS / "automation" / BLUEPRINT_PATH
+    ).read_bytes()
+    assert (tmp_path / "demo" / "automations.yaml").read_text(
+        encoding="utf-8"
+    ) == "[]\n"
+
+    # A second start keeps what the editor saved and refreshes the blueprints.
+    (tmp_path / "demo" / "automations.yaml").write_text(
+        "- alias: mine\n", encoding="utf-8"
+    )
+    (copied / "stale.yaml").write_text("old", encoding="utf-8")
+    home.prepare()
+    assert (tmp_path / "demo" / "automations.yaml").read_text(encoding="utf-8") == (
+        "- alias: mine\n"
+    )
+    assert not (copied / "stale.yaml").exists()

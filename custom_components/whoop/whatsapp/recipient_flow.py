@@ -2,14 +2,22 @@
 
 The "Replies" section holds what concerns messages from them (Meta webhooks needed): blue ticks,
 the template that asks with buttons outside the 24-hour window, and asking Home Assistant.
+
+When the sender's token may read its WhatsApp Business Account's templates (the
+``whatsapp_business_management`` permission), the template step offers the approved ones and checks
+name, language and parameters against them, so a wrong template fails here rather than at the first
+send. When it may not, the step says so and takes what is typed.
 """
 
-from collections.abc import Mapping
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+import logging
 import re
 from typing import Any, Final
 
 from homeassistant.config_entries import (
     SOURCE_USER,
+    ConfigEntryState,
     ConfigSubentryFlow,
     SubentryFlowResult,
 )
@@ -18,6 +26,7 @@ from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
     BooleanSelector,
     ConversationAgentSelector,
+    SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -27,8 +36,11 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
+from ..entry_kind import is_whatsapp_sender
 from ..whatsapp_api import (
     InvalidPhoneNumberError,
+    MessageTemplate,
+    WhatsAppError,
     normalize_phone_number,
 )
 from .settings import (
@@ -45,8 +57,23 @@ from .settings import (
     CONF_TITLE_PARAMETER,
     DEFAULT_TEMPLATE_LANGUAGE,
     DeliveryMode,
+    SenderSettings,
     TemplateParameters,
+    create_client,
 )
+
+_LOGGER = logging.getLogger(__name__)
+
+# Reading the templates must not hold the form up for long: after this, the step goes on unchecked.
+TEMPLATE_READ_TIMEOUT: Final = 30
+# A token usually manages one business account; a few are read, no more.
+MAX_BUSINESS_ACCOUNTS: Final = 3
+# How many body parameters each way of filling them needs (named ones are checked by name).
+_PARAMETER_COUNT: Final = {
+    TemplateParameters.TITLE_AND_MESSAGE: 2,
+    TemplateParameters.MESSAGE: 1,
+    TemplateParameters.NONE: 0,
+}
 
 _TEXT: Final = TextSelector()
 SECTION_REPLIES: Final = "replies"
@@ -118,6 +145,8 @@ class RecipientSubentryFlowHandler(ConfigSubentryFlow):
     def __init__(self) -> None:
         """Start with nothing entered."""
         self._recipient: dict[str, Any] = {}
+        self._templates: tuple[MessageTemplate, ...] | None = None
+        self._templates_read = False
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -144,21 +173,73 @@ class RecipientSubentryFlowHandler(ConfigSubentryFlow):
     async def async_step_template(
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
-        """Choose the template and how a notification fills its parameters."""
+        """Choose one of the approved templates and how a notification fills its parameters."""
+        return await self._async_step_template(user_input)
+
+    async def async_step_template_unchecked(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Name a template the integration cannot check (its list could not be read)."""
+        return await self._async_step_template(user_input)
+
+    async def _async_step_template(
+        self, user_input: dict[str, Any] | None
+    ) -> SubentryFlowResult:
+        templates = await self._async_read_templates()
         errors: dict[str, str] = {}
+        placeholders = {"name": self._recipient[CONF_NAME]}
         if user_input is not None:
             errors = _template_errors(user_input)
+            if not errors and templates is not None:
+                errors, found = _template_mismatch(templates, user_input)
+                placeholders |= found
             if not errors:
                 return self._async_finish(_template_data(user_input))
         suggested = user_input
         if suggested is None and self.source != SOURCE_USER:
             suggested = dict(self._get_reconfigure_subentry().data)
-        return self.async_show_form(
-            step_id="template",
-            data_schema=self.add_suggested_values_to_schema(TEMPLATE_SCHEMA, suggested),
-            errors=errors,
-            description_placeholders={"name": self._recipient[CONF_NAME]},
+        schema = (
+            TEMPLATE_SCHEMA
+            if templates is None
+            else _schema_offering(t for t in templates if t.is_approved)
         )
+        return self.async_show_form(
+            step_id="template_unchecked" if templates is None else "template",
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+    async def _async_read_templates(self) -> tuple[MessageTemplate, ...] | None:
+        """Return the business account's templates, or ``None`` when they cannot be read."""
+        if self._templates_read:
+            return self._templates
+        self._templates_read = True
+        entry = self._get_entry()
+        settings = (
+            entry.runtime_data.token_watch.settings
+            if is_whatsapp_sender(entry) and entry.state is ConfigEntryState.LOADED
+            else SenderSettings.from_entry(entry)
+        )
+        client = create_client(self.hass, settings)
+        templates: list[MessageTemplate] = []
+        try:
+            async with asyncio.timeout(TEMPLATE_READ_TIMEOUT):
+                token = await client.debug_token()
+                accounts = token.managed_business_account_ids[:MAX_BUSINESS_ACCOUNTS]
+                for account in accounts:
+                    templates.extend(await client.list_message_templates(account))
+        except (WhatsAppError, TimeoutError) as err:
+            # The client's errors name no token; the step goes on without the list.
+            _LOGGER.info("Cannot read the WhatsApp templates to check: %s", err)
+            return None
+        if not accounts:
+            _LOGGER.info(
+                "The WhatsApp token manages no business account: templates unchecked"
+            )
+            return None
+        self._templates = tuple(templates)
+        return self._templates
 
     async def _async_step_recipient(
         self,
@@ -253,6 +334,76 @@ def _template_errors(user_input: Mapping[str, Any]) -> dict[str, str]:
         if title_parameter and not _PARAMETER_NAME.match(title_parameter):
             errors[CONF_TITLE_PARAMETER] = "invalid_parameter_name"
     return errors
+
+
+def _schema_offering(approved: Iterable[MessageTemplate]) -> vol.Schema:
+    """Return the template form with the approved templates to choose from."""
+    languages: dict[str, list[str]] = {}
+    for template in approved:
+        languages.setdefault(template.name, []).append(template.language)
+    choice = SelectSelector(
+        SelectSelectorConfig(
+            options=[
+                SelectOptionDict(
+                    value=name, label=f"{name} ({', '.join(sorted(codes))})"
+                )
+                for name, codes in sorted(languages.items())
+            ],
+            mode=SelectSelectorMode.DROPDOWN,
+            # A name typed by hand still gets checked, with an error naming what is wrong.
+            custom_value=True,
+        )
+    )
+    # The choice takes the name field's place, first in the form.
+    return vol.Schema(
+        {
+            vol.Required(CONF_TEMPLATE_NAME): choice,
+            **{
+                key: value
+                for key, value in TEMPLATE_SCHEMA.schema.items()
+                if key != CONF_TEMPLATE_NAME
+            },
+        }
+    )
+
+
+def _template_mismatch(
+    templates: Sequence[MessageTemplate], user_input: Mapping[str, Any]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Check the choice against the account's templates; return errors and their placeholders."""
+    name = user_input[CONF_TEMPLATE_NAME].strip()
+    language = user_input[CONF_TEMPLATE_LANGUAGE].strip()
+    same_name = [template for template in templates if template.name == name]
+    if not same_name:
+        return {CONF_TEMPLATE_NAME: "template_not_found"}, {}
+    template = next((t for t in same_name if t.language == language), None)
+    if template is None:
+        languages = ", ".join(sorted(t.language for t in same_name))
+        return {CONF_TEMPLATE_LANGUAGE: "template_language_not_found"}, {
+            "languages": languages
+        }
+    if not template.is_approved:
+        return {CONF_TEMPLATE_NAME: "template_not_approved"}, {
+            "status": template.status.lower()
+        }
+    if template.header_parameters:
+        return {"base": "template_header_parameters"}, {}
+    parameters = ", ".join(template.body_parameters) or "-"
+    found = {"parameters": parameters, "count": str(len(template.body_parameters))}
+    mapping = user_input[CONF_TEMPLATE_PARAMETERS]
+    if mapping == TemplateParameters.NAMED:
+        wanted = {user_input.get(CONF_MESSAGE_PARAMETER, "").strip()}
+        if title := user_input.get(CONF_TITLE_PARAMETER, "").strip():
+            wanted.add(title)
+        if not template.named or set(template.body_parameters) != wanted:
+            return {CONF_TEMPLATE_PARAMETERS: "template_parameter_names"}, found
+    elif (
+        template.named
+        or len(template.body_parameters)
+        != _PARAMETER_COUNT[TemplateParameters(mapping)]
+    ):
+        return {CONF_TEMPLATE_PARAMETERS: "template_parameter_count"}, found
+    return {}, {}
 
 
 def _template_data(user_input: Mapping[str, Any]) -> dict[str, Any]:

@@ -2,7 +2,8 @@
 
 The sender is checked against the Graph API before anything is stored: the token must be valid,
 unexpired and allowed to send messages (``whatsapp_business_messaging``), and the phone number id
-must name a number the token can use. The entry is titled after the number and its business name.
+must name a number the token can use. The entry is titled after the business name and the number,
+masked: the title shows up in Home Assistant's own log lines and repairs.
 A token that expires is extended right away by Meta's token exchange when the app id and secret
 are given, which also proves them right; for a token that never expires they serve no purpose and
 are not stored.
@@ -200,11 +201,12 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
                 errors["base"] = err.error
             else:
                 return self.async_create_entry(title=checked.title, data=checked.data)
+        # After an error the form keeps all that was typed, the token too (an emptied required
+        # field would block the retry): it goes back only to the browser that sent it. A stored
+        # token is never suggested.
         return self.async_show_form(
             step_id="whatsapp_sender",
-            data_schema=self.add_suggested_values_to_schema(
-                SENDER_SCHEMA, _without_secrets(user_input)
-            ),
+            data_schema=self.add_suggested_values_to_schema(SENDER_SCHEMA, user_input),
             errors=errors,
         )
 
@@ -232,7 +234,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
                 return self._async_update_sender(entry, checked)
         return self.async_show_form(
             step_id="whatsapp_reauth",
-            data_schema=REAUTH_SCHEMA,
+            data_schema=self.add_suggested_values_to_schema(REAUTH_SCHEMA, user_input),
             errors=errors,
             description_placeholders={"sender": sender_name(entry)},
         )
@@ -257,7 +259,7 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             else:
                 return self._async_update_sender(entry, checked)
         current = SenderSettings.from_entry(entry)
-        suggested = _without_secrets(user_input) or {
+        suggested = user_input or {
             CONF_PHONE_NUMBER_ID: current.phone_number_id,
             SECTION_TOKEN_RENEWAL: {CONF_APP_ID: current.app_id}
             if current.app_id
@@ -297,17 +299,3 @@ class WhatsAppSenderFlowMixin(ConfigFlow):
             # The loaded entry's update listener reloads it on a new connection.
             return self.async_update_and_abort(entry, **changes)
         return self.async_update_reload_and_abort(entry, **changes)
-
-
-def _without_secrets(user_input: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Return form input to suggest again, without the token and the app secret."""
-    if user_input is None:
-        return None
-    suggested = {
-        key: value for key, value in user_input.items() if key != CONF_ACCESS_TOKEN
-    }
-    if renewal := user_input.get(SECTION_TOKEN_RENEWAL):
-        suggested[SECTION_TOKEN_RENEWAL] = {
-            key: value for key, value in renewal.items() if key != CONF_APP_SECRET
-        }
-    return suggested

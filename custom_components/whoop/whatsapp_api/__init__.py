@@ -63,7 +63,15 @@ from .media import (
     is_supported_media,
     media_kind,
 )
-from .models import ExchangedToken, GranularScope, PhoneNumber, SentMessage, TokenInfo
+from .models import (
+    TEMPLATE_STATUS_APPROVED,
+    ExchangedToken,
+    GranularScope,
+    MessageTemplate,
+    PhoneNumber,
+    SentMessage,
+    TokenInfo,
+)
 from .phone_numbers import (
     InternationalNumber,
     mask_phone_number,
@@ -101,6 +109,7 @@ __all__ = [
     "TEMPLATE_BODY_MAX_LENGTH",
     "TEMPLATE_HEADER_MAX_LENGTH",
     "TEMPLATE_PARAMETER_MAX_LENGTH",
+    "TEMPLATE_STATUS_APPROVED",
     "TEXT_MAX_LENGTH",
     "WEBHOOK_BODY_MAX_BYTES",
     "ComposedParameters",
@@ -112,6 +121,7 @@ __all__ = [
     "MediaKind",
     "MediaLimit",
     "MessageStatus",
+    "MessageTemplate",
     "PhoneNumber",
     "ReplyButton",
     "SentMessage",

@@ -3,21 +3,58 @@
 from collections.abc import Sequence
 from dataclasses import replace
 import logging
+from typing import Final
 
 from ._client_base import ClientBase
+from ._json import as_list, as_object, optional_str
 from .compose import (
     TEMPLATE_HEADER_MAX_LENGTH,
     TemplateParameters,
     compose_template_parameters,
 )
 from .interactive import quick_reply_components
-from .models import SentMessage
+from .models import MessageTemplate, SentMessage
 
 _LOGGER = logging.getLogger(__name__)
+
+_TEMPLATE_FIELDS: Final = "name,language,status,category,components,parameter_format"
+TEMPLATE_PAGE_SIZE: Final = 100
+# Meta allows an unverified business 250 templates; 10 pages of 100 bound the listing.
+TEMPLATE_MAX_PAGES: Final = 10
 
 
 class TemplateRequests(ClientBase):
     """Sends templates with their parameters fitted to WhatsApp's limits."""
+
+    async def list_message_templates(
+        self, business_account_id: str
+    ) -> tuple[MessageTemplate, ...]:
+        """Return the message templates of a WhatsApp Business Account, every language and status.
+
+        Needs ``whatsapp_business_management`` on that account (its id is among
+        :attr:`TokenInfo.managed_business_account_ids`). Follows Meta's paging for at most
+        ``TEMPLATE_MAX_PAGES`` pages.
+
+        Raises:
+            WhatsAppError: Meta refused (WhatsAppPermissionError without the permission).
+        """
+        templates: list[MessageTemplate] = []
+        params = {"fields": _TEMPLATE_FIELDS, "limit": str(TEMPLATE_PAGE_SIZE)}
+        for _page in range(TEMPLATE_MAX_PAGES):
+            response = await self._transport.request(
+                "GET", f"{business_account_id}/message_templates", params=params
+            )
+            templates.extend(
+                MessageTemplate.from_graph(as_object(item, "data[]"))
+                for item in as_list(response.get("data", []), "data")
+            )
+            paging = as_object(response.get("paging", {}), "paging")
+            cursors = as_object(paging.get("cursors", {}), "paging.cursors")
+            after = optional_str(cursors, "after")
+            if paging.get("next") is None or not after:
+                break
+            params = {**params, "after": after}
+        return tuple(templates)
 
     async def send_template(
         self,

@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Self
+import re
+from typing import Final, Self
 
 from ._json import (
     JSONObject,
@@ -13,7 +14,7 @@ from ._json import (
     required_str,
     str_list,
 )
-from .const import SCOPE_MESSAGING
+from .const import SCOPE_MANAGEMENT, SCOPE_MESSAGING
 from .exceptions import WhatsAppResponseError
 
 
@@ -111,6 +112,21 @@ class TokenInfo:
         """Whether the token is valid and has ``whatsapp_business_messaging``."""
         return self.is_valid and SCOPE_MESSAGING in self.scopes
 
+    @property
+    def managed_business_account_ids(self) -> tuple[str, ...]:
+        """The WhatsApp Business Account ids the token may manage (e.g. read templates of).
+
+        Meta lists them as the targets of the granular ``whatsapp_business_management`` scope.
+        """
+        return tuple(
+            dict.fromkeys(
+                target
+                for granular in self.granular_scopes
+                if granular.scope == SCOPE_MANAGEMENT
+                for target in granular.target_ids
+            )
+        )
+
     @classmethod
     def from_graph(cls, body: JSONObject) -> Self:
         """Build from the body of ``GET /debug_token`` (``{"data": {...}}``)."""
@@ -164,3 +180,61 @@ class ExchangedToken:
             expires_in=optional_int(data, "expires_in"),
             token_type=optional_str(data, "token_type") or "bearer",
         )
+
+
+_PLACEHOLDER: Final = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+TEMPLATE_STATUS_APPROVED: Final = "APPROVED"
+
+
+@dataclass(frozen=True, slots=True)
+class MessageTemplate:
+    """A message template of a WhatsApp Business Account, in one language.
+
+    Attributes:
+        name: The template's name, e.g. ``whoop_alert``.
+        language: Its language code, e.g. ``en_US``.
+        status: ``APPROVED``, ``PENDING``, ``REJECTED``, ``PAUSED``, ``DISABLED``...
+        category: ``UTILITY``, ``MARKETING`` or ``AUTHENTICATION``.
+        body_parameters: The body's placeholders in order of first appearance (``1``, ``2`` or
+            names).
+        header_parameters: The text header's placeholders (at most one).
+        named: Whether the template takes named parameters (``parameter_format`` ``NAMED``).
+    """
+
+    name: str
+    language: str
+    status: str
+    category: str | None = None
+    body_parameters: tuple[str, ...] = ()
+    header_parameters: tuple[str, ...] = ()
+    named: bool = False
+
+    @property
+    def is_approved(self) -> bool:
+        """Whether Meta delivers it now."""
+        return self.status == TEMPLATE_STATUS_APPROVED
+
+    @classmethod
+    def from_graph(cls, data: JSONObject) -> Self:
+        """Build from one item of ``GET /{waba_id}/message_templates``."""
+        body = header = ""
+        for item in as_list(data.get("components", []), "components"):
+            component = as_object(item, "components[]")
+            kind = optional_str(component, "type")
+            if kind == "BODY":
+                body = optional_str(component, "text") or ""
+            elif kind == "HEADER" and optional_str(component, "format") == "TEXT":
+                header = optional_str(component, "text") or ""
+        return cls(
+            name=required_str(data, "name"),
+            language=required_str(data, "language"),
+            status=required_str(data, "status"),
+            category=optional_str(data, "category"),
+            body_parameters=_placeholders(body),
+            header_parameters=_placeholders(header),
+            named=optional_str(data, "parameter_format") == "NAMED",
+        )
+
+
+def _placeholders(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(match.group(1) for match in _PLACEHOLDER.finditer(text)))

@@ -10,6 +10,7 @@ from homeassistant.config_entries import (
     ConfigFlowResult,
 )
 from homeassistant.const import CONF_ACCESS_TOKEN, CONF_TOKEN
+from homeassistant.core import callback
 from homeassistant.helpers import config_entry_oauth2_flow
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
@@ -22,6 +23,7 @@ from ..whoop_api import (
     WhoopResponseError,
 )
 from .auth.scopes import PROFILE_SCOPE, REQUESTED_SCOPES, missing_data_families
+from .repairs import async_update_missing_scopes_issue
 from .webhook import CONF_WEBHOOK_ID
 
 _LOGGER = logging.getLogger(__name__)
@@ -29,6 +31,9 @@ _LOGGER = logging.getLogger(__name__)
 
 class WhoopAccountFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
     """Sign in to WHOOP, identify the member, and create, reauthenticate or update their entry."""
+
+    # Set when a reauthentication signed in as another member: the prompt must come back.
+    _restart_reauth_of: str | None = None
 
     @property
     @override
@@ -56,6 +61,22 @@ class WhoopAccountFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
             return self.async_show_form(
                 step_id="reauth_confirm",
                 description_placeholders={"name": self._get_reauth_entry().title},
+            )
+        return await self.async_step_pick_implementation()
+
+    async def async_step_reconfigure_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Say what signing in again changes; on Submit, go to WHOOP.
+
+        A form first, not WHOOP's page at once: the sign-in URL is built from the address the
+        browser uses, which only a config flow request carries (a repair's fix flow starts this
+        flow from a request that does not).
+        """
+        if user_input is None:
+            return self.async_show_form(
+                step_id="reconfigure_confirm",
+                description_placeholders={"name": self._get_reconfigure_entry().title},
             )
         return await self.async_step_pick_implementation()
 
@@ -97,7 +118,14 @@ class WhoopAccountFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 if self.source == SOURCE_REAUTH
                 else self._get_reconfigure_entry()
             )
-            self._abort_if_unique_id_mismatch(reason="wrong_account")
+            if entry.unique_id != self.unique_id:
+                if self.source == SOURCE_REAUTH:
+                    self._restart_reauth_of = entry.entry_id
+                return self.async_abort(
+                    reason="wrong_account",
+                    description_placeholders={"name": entry.title},
+                )
+            async_update_missing_scopes_issue(self.hass, entry, granted)
             # Merge: the entry keeps what it has beyond the token (its webhook id).
             return self.async_update_reload_and_abort(entry, data_updates=data)
         self._abort_if_unique_id_configured()
@@ -116,3 +144,18 @@ class WhoopAccountFlowMixin(config_entry_oauth2_flow.AbstractOAuth2FlowHandler):
                 description_placeholders={"missing": ", ".join(sorted(missing))},
             )
         return self.async_create_entry(title=title, data=data)
+
+    @callback
+    @override
+    def async_remove(self) -> None:
+        """Ask again after a reauthentication as the wrong member.
+
+        Home Assistant drops the reauthentication prompt when its flow ends, however it ends; the
+        entry still has no working sign-in, so a new prompt takes its place (once this flow is
+        gone: only one reauthentication runs per entry).
+        """
+        super().async_remove()
+        if self._restart_reauth_of is not None and (
+            entry := self.hass.config_entries.async_get_entry(self._restart_reauth_of)
+        ):
+            entry.async_start_reauth(self.hass)

@@ -188,10 +188,13 @@ class WhoopScoredEvent(WhoopEntity[WhoopCoordinator[Any]], EventEntity):
         await super().async_added_to_hass()
         restored = await self.async_get_last_state()
         last_fired = dt_util.parse_datetime(restored.state) if restored else None
-        for event in self._scored():
+        known = self._scored()
+        for event in known:
             if last_fired is None or event.updated_at <= last_fired:
                 # Already known before (or the entity is new): history, not news.
                 self._seen[event.event_type] = event.record_id
+        if restored is None and known:
+            self._show_without_firing(max(known, key=lambda event: event.updated_at))
         # Whatever is left was scored while Home Assistant was not running.
         self._handle_scored(write_state=False)
 
@@ -199,6 +202,20 @@ class WhoopScoredEvent(WhoopEntity[WhoopCoordinator[Any]], EventEntity):
     @override
     def _handle_coordinator_update(self) -> None:
         self._handle_scored(write_state=True)
+
+    def _show_without_firing(self, event: ScoredEvent) -> None:
+        """Show a new entity's latest known record (its time, type, values), not "Unknown".
+
+        EventEntity keeps its last event in private fields that only ``_trigger_event`` sets, and
+        with the time it is called: this sets them to the record's own scoring time instead. The
+        entity's first state is written when it is added; no event of this record fires later.
+        """
+        self._EventEntity__last_event_triggered = event.updated_at
+        self._EventEntity__last_event_type = event.event_type
+        self._EventEntity__last_event_attributes = {
+            ATTR_RECORD_ID: event.record_id,
+            **event.attributes,
+        }
 
     def _scored(self) -> list[ScoredEvent]:
         # No data while the first update failed (e.g. an inactive membership at setup).

@@ -23,6 +23,7 @@ from .auth.refresher import async_get_refresher
 from .cloudhook import async_delete_cloudhook
 from .coordinator import WhoopConfigEntry
 from .history.importer import history_store
+from .repairs import async_delete_missing_scopes_issue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ REVOKE_TIMEOUT: Final = 30
 
 async def async_remove_entry(hass: HomeAssistant, entry: WhoopConfigEntry) -> None:
     """Revoke the access at WHOOP, delete the cloudhook, forget the history and calendar."""
+    async_delete_missing_scopes_issue(hass, entry.entry_id)
     await async_revoke_access(hass, entry)
     await async_delete_cloudhook(hass, entry)
     await history_store(hass, entry.entry_id).async_remove()

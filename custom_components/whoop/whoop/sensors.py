@@ -6,7 +6,7 @@ A record that is PENDING_SCORE or UNSCORABLE has no score, so its sensors are un
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Protocol, override
+from typing import Any, Final, Protocol, override
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -126,6 +126,19 @@ _sleep = _score_reader(_last_night)
 _strain = _score_reader(_current_cycle)
 _workout_score = _score_reader(_latest_workout)
 _previous_day_strain = _score_reader(_previous_cycle)(lambda score: score.strain)
+
+
+# WHOOP's sport names are slugs ("functional-fitness"); these are not written as words are.
+_SPORT_WORDS: Final = {"hiit": "HIIT", "mma": "MMA"}
+
+
+def sport_in_words(sport_name: str) -> str:
+    """Return a WHOOP sport name as people write it, e.g. ``Functional fitness``."""
+    name = sport_name.strip().lower()
+    if words := _SPORT_WORDS.get(name):
+        return words
+    words = name.replace("-", " ").replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 def _workout[T](read: Callable[[Workout], T]) -> Callable[[WorkoutData], T | None]:
@@ -328,25 +341,15 @@ SLEEP_SENSORS: tuple[WhoopSensorEntityDescription, ...] = (
     ),
     _duration_ms("total_sleep", lambda s: s.total_sleep_time_milli),
     _duration_ms("time_in_bed", lambda s: s.stage_summary.total_in_bed_time_milli),
+    # The sleep stages are what people ask for most: enabled from the start.
     _duration_ms(
-        "awake_time",
-        lambda s: s.stage_summary.total_awake_time_milli,
-        enabled=False,
-        hours=False,
+        "awake_time", lambda s: s.stage_summary.total_awake_time_milli, hours=False
     ),
+    _duration_ms("light_sleep", lambda s: s.stage_summary.total_light_sleep_time_milli),
     _duration_ms(
-        "light_sleep",
-        lambda s: s.stage_summary.total_light_sleep_time_milli,
-        enabled=False,
+        "deep_sleep", lambda s: s.stage_summary.total_slow_wave_sleep_time_milli
     ),
-    _duration_ms(
-        "deep_sleep",
-        lambda s: s.stage_summary.total_slow_wave_sleep_time_milli,
-        enabled=False,
-    ),
-    _duration_ms(
-        "rem_sleep", lambda s: s.stage_summary.total_rem_sleep_time_milli, enabled=False
-    ),
+    _duration_ms("rem_sleep", lambda s: s.stage_summary.total_rem_sleep_time_milli),
     _duration_ms("sleep_need", lambda s: s.sleep_need_milli),
     _duration_ms("sleep_debt", lambda s: s.sleep_debt_milli, hours=False),
     WhoopSensorEntityDescription(
@@ -426,7 +429,7 @@ WORKOUT_SENSORS: tuple[WhoopSensorEntityDescription, ...] = (
         key="workout_sport",
         translation_key="workout_sport",
         family=DataFamily.WORKOUT,
-        value_fn=_workout(lambda w: w.sport_name),
+        value_fn=_workout(lambda w: sport_in_words(w.sport_name)),
     ),
     WhoopSensorEntityDescription(
         key="workout_strain",

@@ -22,6 +22,7 @@ from tests.integration.whatsapp.conftest import (
     BOB_ENTITY,
     SetUpSender,
     recipient,
+    sender_entry,
 )
 
 
@@ -236,6 +237,7 @@ async def test_recipient_number_errors(
 async def test_editing_a_recipient_renames_its_device_and_changes_its_mode(
     hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
 ) -> None:
+    graph.add_template(ALERT_TEMPLATE, "en_GB", body="Alert: {{1}}, {{2}}")
     entry = await set_up_sender(recipient("Alice", delivery_mode="automatic"))
     runtime = entry.runtime_data
     alice = _subentry_id(entry, "Alice")
@@ -337,8 +339,9 @@ async def test_recipient_added_back_after_deletion_gets_an_entity_again(
 
 
 async def test_named_parameters_without_a_title(
-    hass: HomeAssistant, set_up_sender: SetUpSender
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
 ) -> None:
+    graph.add_template("home_alert", "en", body="Home: {{text}}")
     entry = await set_up_sender()
     result = await _start(hass, entry)
     result = await _configure(
@@ -363,3 +366,174 @@ async def test_named_parameters_without_a_title(
         "template_parameters": "named",
         "message_parameter": "text",
     }
+
+
+async def _template_form(
+    hass: HomeAssistant, entry: MockConfigEntry, name: str = "Bob"
+) -> dict[str, Any]:
+    result = await _start(hass, entry)
+    return await _configure(
+        hass, result, {"name": name, "phone_number": BOB, "delivery_mode": "template"}
+    )
+
+
+def _offered_templates(result: dict[str, Any]) -> list[dict[str, str]]:
+    key = next(k for k in result["data_schema"].schema if k == "template_name")
+    return list(result["data_schema"].schema[key].config["options"])
+
+
+async def test_the_approved_templates_are_offered(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    graph.add_template(ALERT_TEMPLATE, "de", body="Alarm: {{1}} {{2}}")
+    graph.add_template("paused_alert", body="Paused {{1}}", status="PAUSED")
+    result = await _template_form(hass, await set_up_sender())
+
+    assert result["step_id"] == "template"
+    assert next(iter(result["data_schema"].schema)) == "template_name"
+    assert _offered_templates(result) == [
+        {"value": "whoop_alert", "label": "whoop_alert (de, en_US)"},
+        {"value": "whoop_alert_named", "label": "whoop_alert_named (en_US)"},
+        {
+            "value": "whoop_alert_quick_reply",
+            "label": "whoop_alert_quick_reply (en_US)",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("user_input", "errors", "placeholders"),
+    [
+        (
+            {"template_name": "no_such_template"},
+            {"template_name": "template_not_found"},
+            {},
+        ),
+        (
+            {"template_language": "de"},
+            {"template_language": "template_language_not_found"},
+            {"languages": "en_US"},
+        ),
+        (
+            {"template_name": "paused_alert"},
+            {"template_name": "template_not_approved"},
+            {"status": "paused"},
+        ),
+        (
+            {"template_name": "header_alert"},
+            {"base": "template_header_parameters"},
+            {},
+        ),
+        (
+            {"template_parameters": "message"},
+            {"template_parameters": "template_parameter_count"},
+            {"count": "2", "parameters": "1, 2"},
+        ),
+        (
+            {"template_parameters": "none"},
+            {"template_parameters": "template_parameter_count"},
+            {"count": "2", "parameters": "1, 2"},
+        ),
+        (
+            {"template_parameters": "named", "message_parameter": "message"},
+            {"template_parameters": "template_parameter_names"},
+            {"count": "2", "parameters": "1, 2"},
+        ),
+        (
+            {
+                "template_name": "whoop_alert_named",
+                "template_parameters": "named",
+                "message_parameter": "message",
+            },
+            {"template_parameters": "template_parameter_names"},
+            {"count": "2", "parameters": "title, message"},
+        ),
+        (
+            {"template_name": "whoop_alert_named"},
+            {"template_parameters": "template_parameter_count"},
+            {"count": "2", "parameters": "title, message"},
+        ),
+    ],
+)
+async def test_a_template_that_would_fail_at_the_first_send_is_refused(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    user_input: dict[str, str],
+    errors: dict[str, str],
+    placeholders: dict[str, str],
+) -> None:
+    graph.add_template("paused_alert", body="Paused {{1}} {{2}}", status="PAUSED")
+    graph.add_template("header_alert", body="{{1}} {{2}}", header="For {{1}}")
+    result = await _template_form(hass, await set_up_sender())
+    typed = {
+        "template_name": ALERT_TEMPLATE,
+        "template_language": "en_US",
+        "template_parameters": "title_and_message",
+    } | user_input
+    result = await _configure(hass, result, typed)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == errors
+    assert result["description_placeholders"] == {"name": "Bob"} | placeholders
+    # What was typed stays in the form.
+    key = next(k for k in result["data_schema"].schema if k == "template_name")
+    assert key.description == {"suggested_value": typed["template_name"]}
+
+
+async def test_a_matching_named_template_is_accepted(
+    hass: HomeAssistant, set_up_sender: SetUpSender
+) -> None:
+    result = await _template_form(hass, await set_up_sender())
+    result = await _configure(
+        hass,
+        result,
+        {
+            "template_name": "whoop_alert_named",
+            "template_language": "en_US",
+            "template_parameters": "named",
+            "title_parameter": "title",
+            "message_parameter": "message",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_a_token_that_cannot_read_templates_leaves_them_unchecked(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    graph.add_token("EAAMessagingOnly", scopes=("whatsapp_business_messaging",))
+    entry = await set_up_sender(access_token="EAAMessagingOnly")
+    result = await _template_form(hass, entry)
+
+    # The form says it cannot check, and takes what is typed.
+    assert result["step_id"] == "template_unchecked"
+    result = await _configure(
+        hass,
+        result,
+        {
+            "template_name": "not_in_the_account",
+            "template_language": "en_US",
+            "template_parameters": "message",
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["template_name"] == "not_in_the_account"
+
+
+async def test_when_meta_does_not_answer_the_templates_are_unchecked(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    entry = await set_up_sender()
+    graph.fail_next(2, endpoint="message_templates")
+    result = await _template_form(hass, entry)
+    assert result["step_id"] == "template_unchecked"
+
+
+async def test_templates_of_a_sender_not_loaded_are_read_with_its_stored_token(
+    hass: HomeAssistant, graph: GraphSandbox
+) -> None:
+    entry = sender_entry(recipient())
+    entry.add_to_hass(hass)
+    result = await _template_form(hass, entry)
+    assert result["step_id"] == "template"

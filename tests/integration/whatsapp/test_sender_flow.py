@@ -1,5 +1,6 @@
 """Adding, reauthenticating and reconfiguring a WhatsApp sender, validated by the sandbox's Graph API."""
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -10,8 +11,9 @@ from homeassistant.config_entries import (
     FlowType,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.data_entry_flow import FlowResultType, section
 from homeassistant.util import dt as dt_util
+import probatio as vol
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -227,10 +229,43 @@ async def test_wrong_app_credentials(
     result = await _submit(hass, await _start(hass), EXPIRING_TOKEN, **renewal)
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": error}
-    # The token and the secret are not offered back; the rest is.
-    schema_keys = {str(key): key for key in result["data_schema"].schema}
-    suggested = schema_keys["phone_number_id"].description
-    assert suggested == {"suggested_value": PHONE_NUMBER_ID}
+    # Everything typed is offered back, the token and the secret too.
+    assert _form_values(result) == {
+        "access_token": EXPIRING_TOKEN,
+        "phone_number_id": PHONE_NUMBER_ID,
+        "token_renewal": renewal,
+    }
+
+
+def _form_values(result: Mapping[str, Any]) -> dict[str, Any]:
+    """What the form's fields hold when shown: their suggested values, as the frontend fills them."""
+
+    def values(schema: vol.Schema) -> dict[str, Any]:
+        shown: dict[str, Any] = {}
+        for key, value in schema.schema.items():
+            if isinstance(value, section):
+                shown[str(key)] = values(value.schema)
+            elif (key.description or {}).get("suggested_value") is not None:
+                shown[str(key)] = key.description["suggested_value"]
+        return shown
+
+    return values(result["data_schema"])
+
+
+async def test_a_form_error_keeps_what_was_typed_so_fixing_one_field_is_enough(
+    hass: HomeAssistant,
+) -> None:
+    result = await _submit(hass, await _start(hass), phone_number_id="999999999")
+    assert result["errors"] == {"base": "unknown_phone_number_id"}
+
+    # The person corrects the phone number ID only and submits what the form now holds.
+    retry = _form_values(result) | {"phone_number_id": PHONE_NUMBER_ID}
+    result = dict(
+        await hass.config_entries.flow.async_configure(result["flow_id"], retry)
+    )
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["access_token"] == ACCESS_TOKEN
 
 
 async def test_token_exchange_unreachable(

@@ -1,6 +1,7 @@
 """Helpers of the history tests: drive the paced import on simulated time, read statistics."""
 
 import asyncio
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,8 +51,9 @@ async def drive_import(
             return done
         before = [_progress(hass, e) for e in entity_ids]
         async_fire_time_changed(hass, dt_util.utcnow() + step)
-        # The request goes to the sandbox over real HTTP: wait (a bounded while) for its answer.
-        for _ in range(100):
+        # The request goes to the sandbox over real HTTP: wait (a bounded while) for its answer;
+        # generous, since a busy machine (CI, parallel work) answers slowly.
+        for _ in range(300):
             await asyncio.sleep(0.01)
             await hass.async_block_till_done()
             if [_progress(hass, e) for e in entity_ids] != before:
@@ -99,3 +101,16 @@ def member_records(
         [Recovery.from_api(r.to_json()) for r in records.recoveries],
         [Workout.from_api(r.to_json()) for r in records.workouts],
     )
+
+
+async def wait_until(
+    hass: HomeAssistant, condition: Callable[[], bool], seconds: float = 10.0
+) -> None:
+    """Let real time pass (the sandbox answers over HTTP) until ``condition`` holds, bounded."""
+    for _ in range(int(seconds / 0.01)):
+        await hass.async_block_till_done()
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    msg = f"condition not met within {seconds} s"
+    raise AssertionError(msg)

@@ -207,7 +207,7 @@ async def test_a_workout_is_looked_for_when_strain_stops_climbing(
     shown_at = await _run_until_shown(
         hass,
         freezer,
-        _entity(JOHN, "last_workout_strain"),
+        _entity(JOHN, "workout_strain"),
         workout.score.strain,
         workout.scored_at + timedelta(minutes=10),
     )

@@ -46,13 +46,12 @@ async def test_with_a_subscription_the_dialog_shows_a_cloudhook_made_once(
     entry = await set_up_entry()
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "cloud"
+    # A page to read with a Close button: nothing to submit.
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "webhook_info_cloud"
     assert result["description_placeholders"] == {"webhook_url": CLOUDHOOK_URL}
     assert entry.data[CONF_CLOUDHOOK_URL] == CLOUDHOOK_URL
     subscribed.create.assert_awaited_once_with(hass, entry.data["webhook_id"])
-    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
 
     # Opened again: the stored URL, no second cloudhook.
     result = await hass.config_entries.options.async_init(entry.entry_id)
@@ -115,7 +114,7 @@ async def test_an_unreachable_cloud_falls_back_to_the_external_url(
 
     result = await hass.config_entries.options.async_init(entry.entry_id)
 
-    assert result["step_id"] == "init"
+    assert result["reason"] == "webhook_info"
     assert result["description_placeholders"] == {
         "webhook_url": f"https://home.example.com/api/webhook/{entry.data['webhook_id']}"
     }

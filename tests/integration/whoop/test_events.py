@@ -70,7 +70,14 @@ async def test_todays_recovery_and_sleep_fire_once(
     async_track_state_change_event(hass, "event.john_smith_recovery", _look_at_sleep)
     state = hass.states.get("event.john_smith_recovery")
     assert state is not None
-    assert state.state == STATE_UNKNOWN  # yesterday's recovery is history, not news
+    # Yesterday's recovery is history, not news: no event fires for it, but the new entity shows
+    # when it was scored and its values rather than "Unknown".
+    assert state.state != STATE_UNKNOWN
+    shown = datetime.fromisoformat(state.state)
+    assert datetime(2026, 11, 19, tzinfo=UTC) < shown < BEFORE_WAKING
+    assert state.attributes["event_type"] == "recovery_scored"
+    assert state.attributes["recovery_score"] is not None
+    assert state.attributes["record_id"]
 
     sandbox.clock.set(NIGHT_SCORED)
     coordinators = entry.runtime_data

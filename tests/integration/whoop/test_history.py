@@ -29,12 +29,13 @@ from .history_helpers import (
     import_status,
     member_records,
     row_start,
+    wait_until,
 )
 
 RECOVERY_SCORE = "sensor.john_smith_recovery"
 TOTAL_SLEEP = "sensor.john_smith_total_sleep"
 DAY_ENERGY = "sensor.john_smith_day_energy"
-WORKOUT_STRAIN = "sensor.john_smith_last_workout_strain"
+WORKOUT_STRAIN = "sensor.john_smith_workout_strain"
 PAGED_ROUTES = (
     "GET /developer/v2/activity/sleep",
     "GET /developer/v2/recovery",
@@ -168,6 +169,7 @@ async def test_a_restart_halfway_resumes_where_the_import_stopped(
     for _ in range(4):
         async_fire_time_changed(hass, dt_util.utcnow() + REQUEST_SPACING)
         await _real_moment(hass)
+    await wait_until(hass, lambda: _history_requests(sandbox) >= 2)
     halfway = _history_requests(sandbox)
     assert 2 <= halfway < 10
     assert import_status(hass) == "importing"
@@ -202,8 +204,7 @@ async def test_a_429_mid_import_pauses_it_as_long_as_whoop_says(
         "rate_limit", path="/developer/v2/activity/sleep", reset_seconds=120
     )
     async_fire_time_changed(hass, dt_util.utcnow() + REQUEST_SPACING)
-    await _real_moment(hass)
-    assert import_status(hass) == "rate_limited"
+    await wait_until(hass, lambda: import_status(hass) == "rate_limited")
     asked = sandbox.whoop.request_counts()[sleep_route]
 
     # A minute on: still waiting, no request sent.
@@ -214,8 +215,9 @@ async def test_a_429_mid_import_pauses_it_as_long_as_whoop_says(
 
     # WHOOP's two minutes later the import goes on and completes.
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=121))
-    await _real_moment(hass)
-    assert sandbox.whoop.request_counts()[sleep_route] == asked + 1
+    await wait_until(
+        hass, lambda: sandbox.whoop.request_counts()[sleep_route] == asked + 1
+    )
     await drive_import(hass)
     assert import_status(hass) == "complete"
     _, sleeps, _, _ = member_records(sandbox)

@@ -33,7 +33,7 @@ FAMILY_ENTITIES = (
     "sensor.john_smith_recovery",
     "sensor.john_smith_sleep_performance",
     "sensor.john_smith_day_strain",
-    "sensor.john_smith_last_workout_strain",
+    "sensor.john_smith_workout_strain",
     "sensor.john_smith_weight",
 )
 

@@ -8,7 +8,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.whoop.whoop.sensors import recovery_zone
+from custom_components.whoop.whoop.sensors import recovery_zone, sport_in_words
 from sandbox.app import Sandbox
 from sandbox.whoop import ALL_SCOPES, JANE, JOHN
 from tests.integration.conftest import SetUpEntry
@@ -49,12 +49,22 @@ async def test_main_sensors_are_enabled_and_details_are_not(
     disabled = {e.translation_key for e in entities if e.disabled_by is not None}
     assert "recovery_score" not in disabled
     assert "total_sleep" not in disabled
-    assert {
-        "rem_sleep",
-        "deep_sleep",
-        "workout_zone_3",
-        "sleep_consistency",
-    } <= disabled
+    # The sleep stages are the most asked for: enabled from the start.
+    assert not {"light_sleep", "deep_sleep", "rem_sleep", "awake_time"} & disabled
+    assert {"workout_zone_3", "sleep_consistency"} <= disabled
+
+
+async def test_the_last_workout_names_its_sport_in_words(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    sandbox.clock.set(NIGHT_SCORED)
+    await set_up_entry()
+    sports = {w.sport_name for w in sandbox.whoop.records(JOHN.user_id).workouts}
+    state = hass.states.get("sensor.john_smith_last_workout")
+    assert state is not None
+    assert state.state in {sport.replace("-", " ").capitalize() for sport in sports}
+    assert "-" not in state.state
+    assert state.state[0].isupper()
 
 
 async def test_values_and_units_a_member_expects(
@@ -174,3 +184,17 @@ async def test_granted_scopes_decide_the_entities(
 )
 def test_recovery_zones_follow_whoops_boundaries(score: float, zone: str) -> None:
     assert recovery_zone(score) == zone
+
+
+@pytest.mark.parametrize(
+    ("sport_name", "shown"),
+    [
+        ("functional-fitness", "Functional fitness"),
+        ("running", "Running"),
+        ("hiit", "HIIT"),
+        ("ice_bath", "Ice bath"),
+        ("", ""),
+    ],
+)
+def test_sport_names_as_people_write_them(sport_name: str, shown: str) -> None:
+    assert sport_in_words(sport_name) == shown

@@ -194,11 +194,12 @@ async def test_configure_shows_the_url_for_the_whoop_dashboard(
     )
     entry = await set_up_entry()
     result = await hass.config_entries.options.async_init(entry.entry_id)
-    assert result["type"] is FlowResultType.FORM
+    # To read, with a Close button: no form whose Submit changes nothing.
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "webhook_info"
     url = result["description_placeholders"]["webhook_url"]
     assert url == f"https://home.example.com/api/webhook/{entry.data['webhook_id']}"
-    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
-    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {}
 
 
 async def test_without_an_external_url_configure_says_what_to_do(
