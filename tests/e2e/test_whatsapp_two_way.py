@@ -164,9 +164,13 @@ async def add_sender_and_automatic_recipient(
     await expect(automatic).to_be_checked()
     await shots.take(page, "recipient-automatic")
     await page.get_by_role("button", name="Submit").click()
-    await page.get_by_role("textbox", name=re.compile("^Template name")).fill(
-        ALERT_TEMPLATE
-    )
+    # The business account's approved templates are offered: pick the alert template.
+    await expect(
+        page.get_by_text("Choose one of the templates approved")
+    ).to_be_visible()
+    await page.get_by_text(ALERT_TEMPLATE, exact=True).first.click()
+    await page.get_by_text(f"{ALERT_TEMPLATE} (en_US)", exact=True).click()
+    await expect(page.get_by_text(ALERT_TEMPLATE, exact=True).first).to_be_visible()
     await shots.take(page, "recipient-template")
     await page.get_by_role("button", name="Submit").click()
     await expect(
