@@ -4,7 +4,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .scored_records import RecordKind, ScoredRecord
+from benchmarks.scored_records import RecordKind, ScoredRecord
 
 MINUTE = timedelta(minutes=1)
 # A change of strain this big counts as a change to show.

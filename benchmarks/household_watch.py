@@ -9,11 +9,15 @@ from datetime import datetime, timedelta
 
 from homeassistant.core import HomeAssistant
 
+from benchmarks.freshness import StrainAge, StrainLag, VisibilityTracker
+from benchmarks.reference_client import ReferenceClient
+from benchmarks.scored_records import (
+    MemberEntities,
+    NoEntities,
+    ScoredRecord,
+    scored_between,
+)
 from sandbox.whoop import Member, WhoopSandbox
-
-from .freshness import StrainAge, StrainLag, VisibilityTracker
-from .reference_client import ReferenceClient
-from .scored_records import MemberEntities, NoEntities, ScoredRecord, scored_between
 
 # The strain shown when the window opens may have been fetched up to a poll interval earlier.
 STRAIN_HISTORY_BEFORE_WINDOW = timedelta(hours=1)

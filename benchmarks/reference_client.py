@@ -20,7 +20,7 @@ from homeassistant.helpers.config_entry_oauth2_flow import (
 )
 from homeassistant.helpers.event import async_track_time_interval
 
-from .scored_records import RecordKind, ScoredRecord
+from benchmarks.scored_records import RecordKind, ScoredRecord
 
 POLL_EVERY = timedelta(minutes=2)
 CYCLES = "/developer/v2/cycle"

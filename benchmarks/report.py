@@ -5,11 +5,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from benchmarks.freshness import StrainAge, StrainLag, VisibilityTracker
+from benchmarks.request_ledger import TOKEN_ROUTE
+from benchmarks.scored_records import RecordKind
 from sandbox.whoop import Member
-
-from .freshness import StrainAge, StrainLag, VisibilityTracker
-from .request_ledger import TOKEN_ROUTE
-from .scored_records import RecordKind
 
 POLLING = "polling"
 WEBHOOKS = "webhooks"

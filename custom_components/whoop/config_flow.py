@@ -1,7 +1,7 @@
 """Config flow: a WHOOP account (OAuth2) or a WhatsApp sender, chosen from a menu.
 
 The steps of each kind live with that kind (whoop/config_flow.py, whatsapp/sender_flow.py,
-whatsapp/recipient_flow.py); this class puts them behind one menu and sends reauthentication and
+whatsapp/recipients/flow.py); this class puts them behind one menu and sends reauthentication and
 reconfiguration to the kind of the entry concerned.
 """
 
@@ -18,9 +18,9 @@ from homeassistant.core import callback
 
 from .const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
 from .entry_kind import EntryKind, entry_kind
-from .whatsapp.recipient_flow import RecipientSubentryFlowHandler
+from .whatsapp.recipients.flow import RecipientSubentryFlowHandler
 from .whatsapp.sender_flow import WhatsAppSenderFlowMixin
-from .whatsapp.webhook_flow import WhatsAppWebhookFlow
+from .whatsapp.webhooks.configure_flow import WhatsAppWebhookFlow
 from .whoop.config_flow import WhoopAccountFlowMixin
 from .whoop.options_flow import WebhookInfoFlow
 

@@ -1,5 +1,5 @@
-"""Notify platform: one entity per WhatsApp recipient (see whatsapp/recipient_entity.py)."""
+"""Notify platform: one entity per WhatsApp recipient (see whatsapp/recipients/notify_entity.py)."""
 
-from .whatsapp.recipient_entity import PARALLEL_UPDATES, async_setup_entry
+from .whatsapp.recipients.notify_entity import PARALLEL_UPDATES, async_setup_entry
 
 __all__ = ["PARALLEL_UPDATES", "async_setup_entry"]

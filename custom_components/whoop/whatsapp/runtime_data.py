@@ -8,10 +8,10 @@ from ..const import DOMAIN
 from ..whatsapp_api import PhoneNumber
 from .conversation_window import ConversationWindows
 from .delivery.sender import WhatsAppSender
-from .receipts import Receipts
 from .settings import WebhookSettings
 from .token_watch import TokenWatch
-from .webhook import SeenDeliveries
+from .webhooks.endpoint import SeenDeliveries
+from .webhooks.receipts import Receipts
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,16 +28,13 @@ from ..whatsapp_api import (
     WhatsAppInvalidParameterError,
     WhatsAppPermissionError,
 )
-from .cloudhook import async_delete_cloudhook
 from .conversation_window import ConversationWindows
 from .delivery.errors import DeliveryErrors
 from .delivery.queue import RecipientQueues
 from .delivery.retry import Retrier
 from .delivery.sender import WhatsAppSender
 from .delivery.timing import DeliveryTiming
-from .inbound import InboundMessages
 from .masking import mask_numbers_in, sender_name
-from .receipts import Receipts
 from .runtime_data import (
     WhatsAppConfigEntry,
     WhatsAppRuntimeData,
@@ -45,12 +42,15 @@ from .runtime_data import (
 )
 from .settings import SenderSettings, WebhookSettings, create_client
 from .token_watch import TokenWatch
-from .webhook import (
+from .webhooks.cloudhook import async_delete_cloudhook
+from .webhooks.endpoint import (
     SeenDeliveries,
     WhatsAppWebhook,
     async_register_webhook,
     split_events,
 )
+from .webhooks.inbound import InboundMessages
+from .webhooks.receipts import Receipts
 
 PLATFORMS: Final = [Platform.EVENT, Platform.NOTIFY, Platform.SENSOR]
 

@@ -26,7 +26,7 @@ from custom_components.whoop.const import (
 from custom_components.whoop.entry_kind import EntryKind
 from custom_components.whoop.whatsapp import setup as whatsapp_setup
 from custom_components.whoop.whatsapp.delivery.timing import DeliveryTiming
-from custom_components.whoop.whatsapp.recipient_flow import REPLY_KEYS
+from custom_components.whoop.whatsapp.recipients.flow import REPLY_KEYS
 from custom_components.whoop.whatsapp.settings import (
     CONF_APP_ID,
     CONF_APP_SECRET,

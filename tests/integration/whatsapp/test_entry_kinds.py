@@ -26,6 +26,6 @@ async def test_each_kind_of_entry_offers_its_own_actions(
     entries = {entry["entry_id"]: entry for entry in answer["result"]}
     assert entries[whoop.entry_id]["supports_options"] is True
     assert entries[whoop.entry_id]["supported_subentry_types"] == {}
-    # A sender's Configure dialog sets up Meta webhooks (whatsapp/webhook_flow.py).
+    # A sender's Configure dialog sets up Meta webhooks (whatsapp/webhooks/configure_flow.py).
     assert entries[sender.entry_id]["supports_options"] is True
     assert set(entries[sender.entry_id]["supported_subentry_types"]) == {"recipient"}

@@ -98,7 +98,7 @@ def test_issues_exist(key: str) -> None:
 
 
 def test_config_flow_errors_and_aborts_exist() -> None:
-    source = _source("whatsapp/sender_flow.py") + _source("whatsapp/recipient_flow.py")
+    source = _source("whatsapp/sender_flow.py") + _source("whatsapp/recipients/flow.py")
     form_errors = set(STRINGS["config"]["error"])
     assert {
         "invalid_token",

@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.whoop.const import DOMAIN
-from custom_components.whoop.whatsapp import cloudhook
+from custom_components.whoop.whatsapp.webhooks import cloudhook
 from sandbox.graph import GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,

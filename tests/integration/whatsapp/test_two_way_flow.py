@@ -12,7 +12,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.whoop.const import SUBENTRY_TYPE_RECIPIENT
-from custom_components.whoop.whatsapp import cloudhook
+from custom_components.whoop.whatsapp.webhooks import cloudhook
 from sandbox.graph import APP_SECRET, GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,

@@ -18,7 +18,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.whoop.const import DOMAIN
-from custom_components.whoop.whatsapp.inbound import (
+from custom_components.whoop.whatsapp.webhooks.inbound import (
     EVENT_MESSAGE,
     EVENT_UNKNOWN_SENDER,
 )

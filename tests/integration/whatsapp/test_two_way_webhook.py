@@ -11,7 +11,7 @@ from homeassistant.core import Event, HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.whoop.whatsapp.inbound import EVENT_MESSAGE
+from custom_components.whoop.whatsapp.webhooks.inbound import EVENT_MESSAGE
 from sandbox.graph import APP_SECRET, PHONE_NUMBER_ID, GraphSandbox
 from tests.integration.whatsapp.conftest import (
     ALICE,

@@ -18,8 +18,8 @@ from ...whatsapp_api import (
     WhatsAppClient,
     WhatsAppOutsideWindowError,
 )
-from ..receipts import TemplateFallback
 from ..settings import RecipientSettings
+from ..webhooks.receipts import TemplateFallback
 from .compose import buttons_template, notification_template_parameters, text_body
 
 type Request = Callable[[], Awaitable[SentMessage]]

@@ -16,8 +16,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from ...whatsapp_api import ReplyButton, SentMessage, WhatsAppClient
-from ..receipts import Receipts, TemplateFallback
 from ..settings import DeliveryMode, RecipientSettings, TemplateSettings
+from ..webhooks.receipts import Receipts, TemplateFallback
 from .buttons import ButtonQuestions
 from .compose import TemplateBodyParameters
 from .errors import DeliveryErrors

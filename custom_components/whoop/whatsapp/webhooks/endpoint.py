@@ -20,8 +20,8 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.storage import Store
 
-from ..const import DOMAIN
-from ..whatsapp_api import (
+from ...const import DOMAIN
+from ...whatsapp_api import (
     SIGNATURE_HEADER,
     WEBHOOK_BODY_MAX_BYTES,
     InboundMessage,
@@ -32,7 +32,7 @@ from ..whatsapp_api import (
     parse_webhook,
     verify_subscription,
 )
-from .settings import WebhookSettings
+from ..settings import WebhookSettings
 
 _LOGGER = logging.getLogger(__name__)
 

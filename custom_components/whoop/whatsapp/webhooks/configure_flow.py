@@ -19,9 +19,9 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
+from ..settings import CONF_APP_SECRET, WebhookSettings
 from .cloudhook import async_create_cloudhook
-from .settings import CONF_APP_SECRET, WebhookSettings
-from .webhook import callback_url
+from .endpoint import callback_url
 
 _PASSWORD: Final = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 # Meta's app secrets are 32 hexadecimal digits; allow room, refuse what is surely no secret.

@@ -17,13 +17,13 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..const import SUBENTRY_TYPE_RECIPIENT
-from ..whatsapp_api import ReplyButton
-from .delivery.compose import TemplateBodyParameters
-from .delivery.media import MediaKind, MediaMessage, async_check_local_file
-from .recipient_platform import recipient_device
-from .runtime_data import WhatsAppConfigEntry, signal_recipients_changed
-from .settings import DEFAULT_TEMPLATE_LANGUAGE, RecipientSettings
+from ...const import SUBENTRY_TYPE_RECIPIENT
+from ...whatsapp_api import ReplyButton
+from ..delivery.compose import TemplateBodyParameters
+from ..delivery.media import MediaKind, MediaMessage, async_check_local_file
+from ..runtime_data import WhatsAppConfigEntry, signal_recipients_changed
+from ..settings import DEFAULT_TEMPLATE_LANGUAGE, RecipientSettings
+from .platform import recipient_device
 
 # Sends are serialised per recipient by the sender's queues, not by the entity platform.
 PARALLEL_UPDATES = 0

@@ -13,8 +13,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from .runtime_data import WhatsAppConfigEntry, signal_recipients_changed
+from ...const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from ..runtime_data import WhatsAppConfigEntry, signal_recipients_changed
 
 
 def recipient_device(subentry: ConfigSubentry) -> DeviceInfo:

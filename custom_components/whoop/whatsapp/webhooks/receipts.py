@@ -19,19 +19,19 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
-from ..whatsapp_api import (
+from ...whatsapp_api import (
     MessageStatus,
     SentMessage,
     StatusUpdate,
     WhatsAppOutsideWindowError,
 )
-from .delivery.errors import DeliveryErrors
-from .recipient_signals import (
+from ..delivery.errors import DeliveryErrors
+from ..recipients.signals import (
     RecipientEventType,
     async_fire_recipient_event,
     signal_message_sent,
 )
-from .settings import RecipientSettings
+from ..settings import RecipientSettings
 
 _LOGGER = logging.getLogger(__name__)
 

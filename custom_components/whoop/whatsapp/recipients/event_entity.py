@@ -14,13 +14,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .recipient_platform import async_add_recipient_entities, recipient_device
-from .recipient_signals import (
+from ..runtime_data import WhatsAppConfigEntry
+from .platform import async_add_recipient_entities, recipient_device
+from .signals import (
     RecipientEventType,
     signal_message_sent,
     signal_recipient_event,
 )
-from .runtime_data import WhatsAppConfigEntry
 
 # Events come from the webhook; nothing is polled.
 PARALLEL_UPDATES = 0

@@ -13,9 +13,9 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .conversation_window import signal_window_changed
-from .recipient_platform import async_add_recipient_entities, recipient_device
-from .runtime_data import WhatsAppConfigEntry
+from ..conversation_window import signal_window_changed
+from ..runtime_data import WhatsAppConfigEntry
+from .platform import async_add_recipient_entities, recipient_device
 
 # The window moves with webhooks; nothing is polled.
 PARALLEL_UPDATES = 0

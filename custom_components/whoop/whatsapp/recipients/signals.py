@@ -11,7 +11,7 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 
-from ..const import DOMAIN
+from ...const import DOMAIN
 
 
 class RecipientEventType(StrEnum):

@@ -36,14 +36,14 @@ from homeassistant.helpers.selector import (
 )
 import probatio as vol
 
-from ..entry_kind import is_whatsapp_sender
-from ..whatsapp_api import (
+from ...entry_kind import is_whatsapp_sender
+from ...whatsapp_api import (
     InvalidPhoneNumberError,
     MessageTemplate,
     WhatsAppError,
     normalize_phone_number,
 )
-from .settings import (
+from ..settings import (
     CONF_AGENT_ID,
     CONF_ASSIST,
     CONF_BUTTONS_TEMPLATE,

@@ -16,15 +16,15 @@ from homeassistant.components import conversation
 from homeassistant.core import Context, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from ..const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
-from ..whatsapp_api import InboundMessage, WhatsAppError
-from .conversation_window import ConversationWindows
-from .delivery.sender import WhatsAppSender
-from .masking import mask_number
+from ...const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from ...whatsapp_api import InboundMessage, WhatsAppError
+from ..conversation_window import ConversationWindows
+from ..delivery.sender import WhatsAppSender
+from ..masking import mask_number
+from ..recipients.signals import RecipientEventType, async_fire_recipient_event
+from ..runtime_data import WhatsAppConfigEntry
+from ..settings import DeliveryMode, RecipientSettings
 from .receipts import Receipts
-from .recipient_signals import RecipientEventType, async_fire_recipient_event
-from .runtime_data import WhatsAppConfigEntry
-from .settings import DeliveryMode, RecipientSettings
 
 _LOGGER = logging.getLogger(__name__)
 
