@@ -96,6 +96,22 @@ class ConversationWindows:
             self._hass, signal_window_changed(self._entry_id), recipient_id
         )
 
+    @callback
+    def async_closed(self, recipient_id: str) -> None:
+        """Note that Meta refused a free-form message to ``recipient_id``: their window is closed.
+
+        Meta's clock decides, not the inbound message this side saw (a clock apart, or a message
+        this side never heard of): until the person writes again, their window counts as closed,
+        so automatic delivery sends the template at once instead of a text that would fail later.
+        """
+        if not self.is_open(recipient_id):
+            return
+        self._last_inbound[recipient_id] = self._now() - WINDOW
+        self._store.async_delay_save(self._data, SAVE_DELAY)
+        async_dispatcher_send(
+            self._hass, signal_window_changed(self._entry_id), recipient_id
+        )
+
     def _data(self) -> dict[str, Any]:
         return {
             "last_inbound": {

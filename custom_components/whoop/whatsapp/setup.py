@@ -74,6 +74,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: WhatsAppConfigEntry) -> 
         hass,
         entry.entry_id,
         sender.errors,
+        windows,
         background=partial(_background, hass, entry),
     )
     sender.follow(receipts, windows)

@@ -8,6 +8,7 @@ from homeassistant.components.notify import ATTR_MESSAGE
 from homeassistant.const import ATTR_ENTITY_ID, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.util import dt as dt_util
 import pytest
 
 from sandbox.graph import ALERT_TEMPLATE, GraphSandbox
@@ -15,6 +16,7 @@ from tests.integration.whatsapp.conftest import (
     ALICE,
     ALICE_ENTITY,
     ALICE_EVENTS,
+    ALICE_WINDOW,
     SetUpMeta,
     recipient,
 )
@@ -228,3 +230,32 @@ async def test_templates_standing_in_go_out_in_the_order_of_their_texts(
     assert [message.body_parameters for message in graph.messages_to(ALICE)] == [
         ("Home Assistant", f"Notification {number}") for number in range(3)
     ]
+
+
+async def test_a_late_131047_closes_the_window_for_the_next_notifications(
+    hass: HomeAssistant,
+    set_up_meta: SetUpMeta,
+    graph: GraphSandbox,
+) -> None:
+    meta = await set_up_meta(recipient(delivery_mode="automatic"))
+    await meta.write(ALICE, "hi")  # Home Assistant knows the window is open...
+    graph.close_window(ALICE)  # ...but Meta's clock says it closed
+    await notify(hass, "Recovery 34 %")
+    await meta.deliver()  # the failure: the template goes out
+    await meta.deliver()
+
+    # Meta said the window is closed: the sensor says so, and the next notification goes out as
+    # the template at once instead of a text that would fail later again.
+    window = hass.states.get(ALICE_WINDOW)
+    assert dt_util.parse_datetime(window.state) <= dt_util.utcnow()
+    await notify(hass, "Strain 14.2")
+    assert [message.type for message in graph.failed_messages] == ["text"]
+    assert [message.type for message in graph.messages_to(ALICE)] == [
+        "template",
+        "template",
+    ]
+
+    # A new message from the person opens it again.
+    await meta.write(ALICE, "ok")
+    await notify(hass, "Sleep 7 h")
+    assert graph.messages_to(ALICE)[-1].type == "text"

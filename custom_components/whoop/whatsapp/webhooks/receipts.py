@@ -4,7 +4,8 @@ A message goes sent -> delivered -> read, or fails with Meta's error, often long
 returned 200 (131047 when the 24-hour window had closed). Each change fires the recipient's event
 entity. A text that automatic delivery sent and that fails later with 131047 is sent again, once,
 as the template, in its turn in the recipient's queue: the person gets the message, the user sees
-no error. The table is bounded and forgets the oldest messages first.
+no error. A 131047 also tells that the window is closed, whatever this side believed: the next
+notifications go out as the template at once. The table is bounded and forgets the oldest first.
 """
 
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from ...whatsapp_api import (
     StatusUpdate,
     WhatsAppOutsideWindowError,
 )
+from ..conversation_window import ConversationWindows
 from ..delivery.errors import DeliveryErrors
 from ..recipients.signals import (
     RecipientEventType,
@@ -84,6 +86,7 @@ class Receipts:
         hass: HomeAssistant,
         entry_id: str,
         errors: DeliveryErrors,
+        windows: ConversationWindows,
         *,
         background: Callable[[Awaitable[None], str], object],
         now: Callable[[], datetime] = dt_util.utcnow,
@@ -92,6 +95,7 @@ class Receipts:
         self._hass = hass
         self._entry_id = entry_id
         self._errors = errors
+        self._windows = windows
         self._background = background
         self._now = now
         self._messages: OrderedDict[str, TrackedMessage] = OrderedDict()
@@ -175,6 +179,8 @@ class Receipts:
 
     def _failed(self, update: StatusUpdate, tracked: TrackedMessage) -> None:
         error = update.errors[0] if update.errors else None
+        if isinstance(error, WhatsAppOutsideWindowError):
+            self._windows.async_closed(tracked.recipient.subentry_id)
         fallback = tracked.fallback
         if fallback is not None and isinstance(error, WhatsAppOutsideWindowError):
             if not fallback.used:
