@@ -12,6 +12,7 @@ MAX_HOLD_SECONDS: Final = 120.0
 MAX_ARMED_FAULTS: Final = 1_000
 MAX_FAULT_COUNT: Final = 1_000_000
 RESET_FORMS: Final = ("seconds", "epoch", "absurd")
+RATE_LIMIT_WINDOWS: Final = ("minute", "day")
 OUT_OF_RANGE_VALUES: Final = (
     "huge_integer",
     "negative",
@@ -30,6 +31,8 @@ class FaultKind(StrEnum):
 
     ``reset_form`` says how ``X-RateLimit-Reset`` is written: ``seconds`` (WHOOP's form, the
     default), ``epoch`` (the Unix time of the reset, on the sandbox clock) or ``absurd`` (10**15).
+    ``window`` says which budget is spent: ``minute`` (the default) or ``day`` (the daily 10,000:
+    it leads ``X-RateLimit-Limit``, as WHOOP writes it).
     """
     SERVER_ERROR = "server_error"
     """An error status; param ``status`` (default 500)."""
@@ -175,6 +178,12 @@ def _check_params(kind: FaultKind, params: Mapping[str, object]) -> None:
         and params.get("reset_form", "seconds") not in RESET_FORMS
     ):
         msg = f"reset_form must be one of {', '.join(RESET_FORMS)}"
+        raise ValueError(msg)
+    if (
+        kind is FaultKind.RATE_LIMIT
+        and params.get("window", "minute") not in RATE_LIMIT_WINDOWS
+    ):
+        msg = f"window must be one of {', '.join(RATE_LIMIT_WINDOWS)}"
         raise ValueError(msg)
     if kind is FaultKind.OUT_OF_RANGE:
         if params.get("value", "huge_integer") not in OUT_OF_RANGE_VALUES:

@@ -148,7 +148,9 @@ def _immediate_fault_response(whoop: WhoopSandbox, fault: Fault) -> web.Response
     """Return the answer of a fault that replaces the real one, or None to answer normally."""
     if fault.kind is FaultKind.RATE_LIMIT:
         reset_seconds = int(_seconds(fault, "reset_seconds", 60, 86_400))
-        headers = rate_limit_headers(0, reset_seconds)
+        headers = rate_limit_headers(
+            0, reset_seconds, day_window=fault.params.get("window") == "day"
+        )
         form = fault.params.get("reset_form", "seconds")
         if form == "epoch":
             epoch = math.ceil(whoop.clock.now().timestamp()) + reset_seconds

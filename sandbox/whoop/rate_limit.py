@@ -8,7 +8,12 @@ from .constants import RATE_LIMIT_PER_DAY, RATE_LIMIT_PER_MINUTE
 
 _MINUTE: Final = 60
 _DAY: Final = 86_400
-LIMIT_HEADER_VALUE: Final = f"{RATE_LIMIT_PER_MINUTE}, {RATE_LIMIT_PER_MINUTE};window={_MINUTE}, {RATE_LIMIT_PER_DAY};window={_DAY}"
+_POLICIES: Final = (
+    f"{RATE_LIMIT_PER_MINUTE};window={_MINUTE}, {RATE_LIMIT_PER_DAY};window={_DAY}"
+)
+# As WHOOP writes it: the first figure is the limit nearest to being hit, then both policies.
+LIMIT_HEADER_VALUE: Final = f"{RATE_LIMIT_PER_MINUTE}, {_POLICIES}"
+DAY_LIMIT_HEADER_VALUE: Final = f"{RATE_LIMIT_PER_DAY}, {_POLICIES}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,16 +23,28 @@ class RateDecision:
     allowed: bool
     remaining: int
     reset_seconds: int
+    day_window: bool = False
+    """Whether the daily budget, not the minute's, is the one nearest its cap."""
 
     def headers(self) -> dict[str, str]:
         """Return the ``X-RateLimit-*`` headers."""
-        return rate_limit_headers(self.remaining, self.reset_seconds)
+        return rate_limit_headers(
+            self.remaining, self.reset_seconds, day_window=self.day_window
+        )
 
 
-def rate_limit_headers(remaining: int, reset_seconds: int) -> dict[str, str]:
-    """Return WHOOP's rate-limit headers for the given remaining budget and reset time."""
+def rate_limit_headers(
+    remaining: int, reset_seconds: int, *, day_window: bool = False
+) -> dict[str, str]:
+    """Return WHOOP's rate-limit headers for the given remaining budget and reset time.
+
+    ``day_window``: the daily budget is the one nearest its cap (or spent), so it leads
+    ``X-RateLimit-Limit`` and ``X-RateLimit-Reset`` counts to the end of the day.
+    """
     return {
-        "X-RateLimit-Limit": LIMIT_HEADER_VALUE,
+        "X-RateLimit-Limit": DAY_LIMIT_HEADER_VALUE
+        if day_window
+        else LIMIT_HEADER_VALUE,
         "X-RateLimit-Remaining": str(remaining),
         "X-RateLimit-Reset": str(reset_seconds),
     }
@@ -54,7 +71,9 @@ class RateLimiter:
         minute_reset = _MINUTE - seconds % _MINUTE
         day_reset = _DAY - seconds % _DAY
         if self._day_count >= RATE_LIMIT_PER_DAY:
-            return RateDecision(allowed=False, remaining=0, reset_seconds=day_reset)
+            return RateDecision(
+                allowed=False, remaining=0, reset_seconds=day_reset, day_window=True
+            )
         if self._minute_count >= RATE_LIMIT_PER_MINUTE:
             return RateDecision(allowed=False, remaining=0, reset_seconds=minute_reset)
         self._minute_count += 1
@@ -63,7 +82,10 @@ class RateLimiter:
         day_left = RATE_LIMIT_PER_DAY - self._day_count
         if day_left < minute_left:
             return RateDecision(
-                allowed=True, remaining=day_left, reset_seconds=day_reset
+                allowed=True,
+                remaining=day_left,
+                reset_seconds=day_reset,
+                day_window=True,
             )
         return RateDecision(
             allowed=True, remaining=minute_left, reset_seconds=minute_reset

@@ -182,10 +182,13 @@ async def test_10000_per_day(sandbox: Sandbox, http: aiohttp.ClientSession) -> N
     assert status == 200
     assert headers["X-RateLimit-Remaining"] == "0"
     assert headers["X-RateLimit-Reset"] == str(12 * 3600)
+    # The daily limit is now the one nearest its cap: WHOOP names it first.
+    assert headers["X-RateLimit-Limit"] == "10000, 100;window=60, 10000;window=86400"
     sandbox.clock.advance(timedelta(minutes=5))
     status, _, headers = await call(http, sandbox, PROFILE, john_token)
     assert status == 429
     assert int(headers["X-RateLimit-Reset"]) > 3600
+    assert headers["X-RateLimit-Limit"].startswith("10000, ")
     assert limiter.used_today == 10_000
     sandbox.clock.advance(timedelta(hours=12))
     assert (await call(http, sandbox, PROFILE, john_token))[0] == 200
@@ -200,3 +203,17 @@ async def test_token_endpoint_is_not_rate_limited(
         int(sandbox.clock.now().timestamp()) // 86_400
     )
     assert await refresh(http, sandbox, str(tokens["refresh_token"])) == 200
+
+
+async def test_a_spent_daily_budget_can_be_played_as_a_fault(
+    sandbox: Sandbox, http: aiohttp.ClientSession, john_token: str
+) -> None:
+    sandbox.whoop.faults.add(
+        "rate_limit", path=CYCLES, window="day", reset_seconds=7_200
+    )
+    status, _, headers = await call(http, sandbox, CYCLES, john_token)
+    assert status == 429
+    assert headers["X-RateLimit-Limit"] == "10000, 100;window=60, 10000;window=86400"
+    assert headers["X-RateLimit-Reset"] == "7200"
+    with pytest.raises(ValueError, match="window"):
+        sandbox.whoop.faults.add("rate_limit", window="week")
