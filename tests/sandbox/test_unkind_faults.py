@@ -115,8 +115,10 @@ async def test_hang_rotates_and_never_answers(
         if len(sandbox.whoop.requests) == 2:
             break
         await asyncio.sleep(0.05)
-    assert [logged.status for logged in sandbox.whoop.requests] == [400, 499]
-    assert sandbox.whoop.requests[1].scope == "offline"
+    # (Logged when the server notices the hang-up: before or after the second request.)
+    by_status = {logged.status: logged for logged in sandbox.whoop.requests}
+    assert sorted(by_status) == [400, 499]
+    assert by_status[499].scope == "offline"
 
 
 async def test_hang_is_bounded_by_the_sandbox(

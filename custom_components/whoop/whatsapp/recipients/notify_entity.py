@@ -17,13 +17,12 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ...const import SUBENTRY_TYPE_RECIPIENT
 from ...whatsapp_api import ReplyButton
 from ..delivery.compose import TemplateBodyParameters
 from ..delivery.media import MediaKind, MediaMessage, async_check_local_file
 from ..runtime_data import WhatsAppConfigEntry, signal_recipients_changed
 from ..settings import DEFAULT_TEMPLATE_LANGUAGE, RecipientSettings
-from .platform import recipient_device
+from .platform import async_add_recipient_entities, recipient_device
 
 # Sends are serialised per recipient by the sender's queues, not by the entity platform.
 PARALLEL_UPDATES = 0
@@ -35,29 +34,8 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a notify entity per recipient now, and for each recipient added later."""
-    added: set[str] = set()
-
-    @callback
-    def async_add_new_recipients() -> None:
-        # Entities of deleted recipients are removed by Home Assistant with their subentry.
-        added.intersection_update(entry.subentries)
-        for subentry_id, subentry in entry.subentries.items():
-            if (
-                subentry.subentry_type != SUBENTRY_TYPE_RECIPIENT
-                or subentry_id in added
-            ):
-                continue
-            added.add(subentry_id)
-            async_add_entities(
-                [WhatsAppRecipientEntity(entry, subentry)],
-                config_subentry_id=subentry_id,
-            )
-
-    async_add_new_recipients()
-    entry.async_on_unload(
-        async_dispatcher_connect(
-            hass, signal_recipients_changed(entry.entry_id), async_add_new_recipients
-        )
+    async_add_recipient_entities(
+        hass, entry, async_add_entities, WhatsAppRecipientEntity
     )
 
 
