@@ -19,16 +19,18 @@ NAP_TITLE = re.compile(r"^Nap · (\d+ h )?\d+ min$")
 WORKOUT_TITLE = re.compile(r"^[A-Z][a-z]+( [a-z]+)? · strain \d+\.\d$")
 
 
-async def _events(hass: HomeAssistant, start: str, end: str) -> list[dict[str, Any]]:
+async def _events(
+    hass: HomeAssistant, start: str, end: str, calendar: str = CALENDAR
+) -> list[dict[str, Any]]:
     response = await hass.services.async_call(
         "calendar",
         "get_events",
-        {"entity_id": CALENDAR, "start_date_time": start, "end_date_time": end},
+        {"entity_id": calendar, "start_date_time": start, "end_date_time": end},
         blocking=True,
         return_response=True,
     )
     assert isinstance(response, dict)
-    events = response[CALENDAR]["events"]
+    events = response[calendar]["events"]
     assert isinstance(events, list)
     return events
 
@@ -54,6 +56,28 @@ async def test_without_history_the_calendar_shows_what_the_coordinators_fetched(
     assert "Sleep performance" in sleep_event["description"]
     nap_event = next(e for e in events if NAP_TITLE.match(e["summary"]))
     assert dt_util.parse_datetime(nap_event["end"]) == nap.end
+
+
+async def test_the_calendar_speaks_the_language_of_home_assistant(
+    hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
+) -> None:
+    hass.config.language = "de"
+    await set_up_entry()
+
+    # Home Assistant names new entities in its language: the entity id follows the German name.
+    events = await _events(
+        hass,
+        "2026-10-01T00:00:00Z",
+        "2026-11-21T00:00:00Z",
+        "calendar.john_smith_schlaf_und_workouts",
+    )
+
+    summaries = {e["summary"] for e in events}
+    assert any(re.match(r"^Schlaf · \d+ h \d+ min(, \d+ %)?$", s) for s in summaries)
+    assert any(re.match(r"^Nickerchen · (\d+ h )?\d+ min$", s) for s in summaries)
+    assert any(" · Belastung " in s for s in summaries)
+    sleep_event = next(e for e in events if e["summary"].startswith("Schlaf · "))
+    assert "Schlafleistung: " in sleep_event["description"]
 
 
 @pytest.fixture(autouse=True)
