@@ -228,8 +228,6 @@ async def test_a_permanent_token_raises_no_issue(
     assert _issue(hass, entry, "whatsapp_token_expiring") is None
     # No issue of any kind: neither expiring, nor renewal failed, nor anything else.
     assert [
-        issue_id
-        for (domain, issue_id) in ir.async_get(hass).issues
-        if domain == DOMAIN
+        issue_id for (domain, issue_id) in ir.async_get(hass).issues if domain == DOMAIN
     ] == []
     assert not _reauth_started(hass)

@@ -296,7 +296,9 @@ async def test_a_revoked_grant_stops_the_import_until_the_next_setup(
     # Stopped, not retrying: an hour of timers later it still has not started again.
     requests_when_stopped = _import_requests(hass)
     for minutes in range(1, 7):
-        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=10 * minutes))
+        async_fire_time_changed(
+            hass, dt_util.utcnow() + timedelta(minutes=10 * minutes)
+        )
         await _real_moment(hass)
     assert import_status(hass) == "failed"
     assert _import_requests(hass) == requests_when_stopped
