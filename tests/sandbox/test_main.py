@@ -77,7 +77,7 @@ async def test_serve_runs_until_cancelled(
 
 
 def test_main_parses_arguments_and_stops_quietly_on_ctrl_c(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seen: list[int] = []
 
@@ -86,5 +86,7 @@ def test_main_parses_arguments_and_stops_quietly_on_ctrl_c(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(cli, "serve", interrupted)
-    cli.main(["--port", "9999"])
+    cli.main(["--port", "9999"])  # Ctrl-C does not escape main
     assert seen == [9999]
+    # Quietly: no traceback nor message on the terminal.
+    assert capsys.readouterr() == ("", "")

@@ -1,5 +1,6 @@
 """What the user gets when WhatsApp refuses a message: each Cloud API error to its result."""
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,8 @@ from homeassistant.helpers import issue_registry as ir
 import pytest
 
 from custom_components.whoop.const import DOMAIN, SUBENTRY_TYPE_RECIPIENT
+from custom_components.whoop.whatsapp import setup as whatsapp_setup
+from custom_components.whoop.whatsapp.delivery.retry import Retrier
 from custom_components.whoop.whatsapp.settings import RecipientSettings
 from custom_components.whoop.whatsapp_api import WhatsAppAccountBlockedError
 from sandbox.graph import (
@@ -25,6 +28,7 @@ from tests.integration.whatsapp.conftest import (
     ALICE_MASKED,
     BOB,
     SENDER_NAME,
+    TEST_TIMING,
     SetUpSender,
     recipient,
 )
@@ -309,8 +313,21 @@ async def test_an_answer_that_is_not_json(
 
 @pytest.mark.parametrize("code", [4, 80007, 130429, 131056])
 async def test_rate_limits_are_retried_with_backoff(
-    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox, code: int
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    code: int,
 ) -> None:
+    waits: list[float] = []
+
+    async def recorded_sleep(seconds: float) -> None:
+        waits.append(seconds)
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(
+        whatsapp_setup, "Retrier", lambda timing, _: Retrier(timing, recorded_sleep)
+    )
     await set_up_sender()
     graph.open_window(ALICE)
     graph.fail_next(code, count=3)
@@ -318,6 +335,9 @@ async def test_rate_limits_are_retried_with_backoff(
     await notify(hass, ALICE_ENTITY, "Got through")
 
     assert [message.text for message in graph.messages_to(ALICE)] == ["Got through"]
+    # Three refusals, three retries, each waiting twice as long as the one before.
+    backoff = TEST_TIMING.rate_limit_backoff
+    assert waits == [backoff, 2 * backoff, 4 * backoff]
 
 
 async def test_rate_limit_retries_are_bounded(

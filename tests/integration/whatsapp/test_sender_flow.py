@@ -314,6 +314,7 @@ async def test_a_number_is_added_only_once(hass: HomeAssistant) -> None:
     result = await _submit(hass, await _start(hass))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "whatsapp_already_configured"
+    assert len(hass.config_entries.async_entries(DOMAIN)) == 1
 
 
 # Reauthentication -----------------------------------------------------------------------------

@@ -226,4 +226,8 @@ async def test_a_permanent_token_raises_no_issue(
     entry = await set_up_sender()
     await _days_later(hass, freezer, 400)
     assert _issue(hass, entry, "whatsapp_token_expiring") is None
+    # No issue of any kind: neither expiring, nor renewal failed, nor anything else.
+    assert [
+        issue_id for (domain, issue_id) in ir.async_get(hass).issues if domain == DOMAIN
+    ] == []
     assert not _reauth_started(hass)

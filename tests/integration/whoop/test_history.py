@@ -7,6 +7,7 @@ import asyncio
 from datetime import timedelta
 from itertools import pairwise
 import logging
+import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -286,11 +287,31 @@ async def test_a_revoked_grant_stops_the_import_until_the_next_setup(
     set_up_entry: SetUpEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await set_up_entry()
+    entry = await set_up_entry()
     sandbox.whoop.revoke(JOHN.user_id)
     await drive_import(hass)
     assert import_status(hass) == "failed"
     assert "WHOOP history import stopped until the next restart" in caplog.text
+
+    # Stopped, not retrying: an hour of timers later it still has not started again.
+    requests_when_stopped = _import_requests(hass)
+    for minutes in range(1, 7):
+        async_fire_time_changed(
+            hass, dt_util.utcnow() + timedelta(minutes=10 * minutes)
+        )
+        await _real_moment(hass)
+    assert import_status(hass) == "failed"
+    assert _import_requests(hass) == requests_when_stopped
+
+    # The member signs in again: the next setup imports the history to the end.
+    token = sandbox.whoop.issue_tokens(JOHN.user_id)
+    token["expires_at"] = time.time() + 3600
+    hass.config_entries.async_update_entry(entry, data={**entry.data, "token": token})
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await drive_import(hass)
+    assert import_status(hass) == "complete"
+    assert _import_requests(hass) > requests_when_stopped
 
 
 async def test_a_damaged_store_starts_the_import_over(

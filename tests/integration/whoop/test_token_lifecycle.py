@@ -32,6 +32,10 @@ async def test_an_expired_token_is_refreshed_once_with_scope_offline(
     assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 1
     refresh = next(r for r in sandbox.whoop.requests if r.key == TOKEN_ROUTE)
     assert refresh.status == 200
+    # A refresh (not a new sign-in) that asks scope=offline, so WHOOP rotates the refresh token.
+    assert "refresh_token" in refresh.form_fields
+    assert "code" not in refresh.form_fields
+    assert refresh.scope == "offline"
     assert entry.data["token"]["expires_at"] > time.time() + 3000
     # The refreshed token still says what the member granted at sign-in.
     assert "read:recovery" in entry.data["token"]["scope"].split()
