@@ -1,6 +1,7 @@
 """Fixtures of the Home Assistant level tests: WHOOP accounts on the sandbox."""
 
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import timedelta
 import time
 from typing import Any
 
@@ -10,8 +11,12 @@ from homeassistant.components.application_credentials import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.whoop.const import (
     CONF_ENTRY_TYPE,
@@ -89,3 +94,13 @@ def set_up_entry(
         return entry
 
     return set_up
+
+
+# Longer than the longest wait between two looks of any WHOOP coordinator (body: 12 hours).
+EVERY_LOOK = timedelta(hours=12, minutes=1)
+
+
+async def async_let_every_coordinator_look(hass: HomeAssistant) -> None:
+    """Fire the timers of half a day later: each WHOOP coordinator polls once, as time would make it."""
+    async_fire_time_changed(hass, dt_util.utcnow() + EVERY_LOOK)
+    await hass.async_block_till_done(wait_background_tasks=True)

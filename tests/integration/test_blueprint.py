@@ -15,7 +15,6 @@ from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
     async_fire_time_changed,
 )
 import yaml
@@ -31,7 +30,11 @@ from sandbox.app import Sandbox
 from sandbox.graph import ALERT_TEMPLATE, GraphSandbox, ReceivedMessage
 from sandbox.whoop import JOHN
 from tests.e2e.demo_home import REPO_ROOT, DemoHome
-from tests.integration.conftest import SetUpEntry
+from tests.integration.conftest import (
+    EVERY_LOOK,
+    SetUpEntry,
+    async_let_every_coordinator_look,
+)
 from tests.integration.whatsapp.conftest import (
     ALICE,
     TEST_TIMING,
@@ -132,13 +135,10 @@ async def _use_blueprint(hass: HomeAssistant, **extra_inputs: str) -> None:
     assert state.state == "on"
 
 
-async def _john_wakes_up(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, entry: MockConfigEntry
-) -> None:
+async def _john_wakes_up(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> None:
     """WHOOP scores today's recovery; the integration notices, then fetches last night's sleep."""
     freezer.move_to(NIGHT_SCORED)
-    await entry.runtime_data.recovery.async_refresh()
-    await hass.async_block_till_done(wait_background_tasks=True)
+    await async_let_every_coordinator_look(hass)
 
 
 def _expected_report(sandbox: Sandbox) -> str:
@@ -196,12 +196,12 @@ async def test_the_report_reaches_a_text_recipient(
     set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await set_up_entry()
+    await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
     await _use_blueprint(hass)
     graph.open_window(ALICE, BEFORE_WAKING)
 
-    await _john_wakes_up(hass, freezer, entry)
+    await _john_wakes_up(hass, freezer)
 
     message = _only_message_to_alice(graph)
     assert message.type == "text"
@@ -215,11 +215,11 @@ async def test_the_report_fits_a_template_on_one_line(
     set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await set_up_entry()
+    await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "template"))
     await _use_blueprint(hass, title="Good morning John")
 
-    await _john_wakes_up(hass, freezer, entry)
+    await _john_wakes_up(hass, freezer)
 
     message = _only_message_to_alice(graph)
     assert message.type == "template"
@@ -235,17 +235,18 @@ async def test_nothing_is_sent_before_a_new_recovery(
     set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await set_up_entry()
+    await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
     await _use_blueprint(hass)
     graph.open_window(ALICE, BEFORE_WAKING)
 
     # Still before waking: yesterday's recovery is already known, the blueprint stays quiet.
-    await entry.runtime_data.recovery.async_refresh()
-    await hass.async_block_till_done(wait_background_tasks=True)
+    sandbox.whoop.reset_log()
+    await async_let_every_coordinator_look(hass)
+    assert sandbox.whoop.request_counts()["GET /developer/v2/recovery"] >= 1
     assert graph.messages_to(ALICE) == []
 
-    await _john_wakes_up(hass, freezer, entry)
+    await _john_wakes_up(hass, freezer)
     assert len(graph.messages_to(ALICE)) == 1
 
 
@@ -269,14 +270,15 @@ async def test_without_last_nights_sleep_the_report_says_so_after_ten_minutes(
     set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await set_up_entry()
+    await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
     await _use_blueprint(hass)
     graph.open_window(ALICE, BEFORE_WAKING)
     sandbox.whoop.faults.add("server_error", path=SLEEPS_PATH, count=0)
 
     freezer.move_to(NIGHT_SCORED)
-    await entry.runtime_data.recovery.async_refresh()
+    # Every coordinator looks (not waiting for the automation: it waits for the sleep).
+    async_fire_time_changed(hass, dt_util.utcnow() + EVERY_LOOK)
     await _wait_until_running(hass)
     assert graph.messages_to(ALICE) == []  # waiting for last night's sleep
 
@@ -301,7 +303,7 @@ async def test_renamed_entities_are_still_found_through_the_member(
     set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await set_up_entry()
+    await set_up_entry()
     registry = er.async_get(hass)
     # As a person renames them, or as another language names them.
     registry.async_update_entity(RECOVERY_EVENT, new_entity_id="event.erholung")
@@ -311,7 +313,7 @@ async def test_renamed_entities_are_still_found_through_the_member(
     await _use_blueprint(hass)
     graph.open_window(ALICE, BEFORE_WAKING)
 
-    await _john_wakes_up(hass, freezer, entry)
+    await _john_wakes_up(hass, freezer)
 
     message = _only_message_to_alice(graph)
     assert message.text == f"*WHOOP morning report*\n{_expected_report(sandbox)}"
@@ -324,12 +326,12 @@ async def test_without_the_strain_sensor_the_report_leaves_it_out(
     set_up_entry: SetUpEntry,
     graph: GraphSandbox,
 ) -> None:
-    entry = await set_up_entry()
+    await set_up_entry()
     await _set_up_sender(hass, recipient("Alice", ALICE, "text"))
     await _use_blueprint(hass, previous_day_strain="")
     graph.open_window(ALICE, BEFORE_WAKING)
 
-    await _john_wakes_up(hass, freezer, entry)
+    await _john_wakes_up(hass, freezer)
 
     expected = _expected_report(sandbox).splitlines()[:3]
     assert _only_message_to_alice(graph).text == "\n".join(

@@ -11,7 +11,7 @@ from pytest_homeassistant_custom_component.common import async_fire_time_changed
 
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
-from tests.integration.conftest import SetUpEntry
+from tests.integration.conftest import SetUpEntry, async_let_every_coordinator_look
 
 RECOVERY = "sensor.john_smith_recovery"
 
@@ -83,9 +83,12 @@ async def test_a_rate_limit_waits_as_long_as_whoop_says(
 async def test_slow_answers_within_the_timeout_are_fine(
     hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
 ) -> None:
-    entry = await set_up_entry()
+    await set_up_entry()
     sandbox.whoop.faults.add("slow", path="/developer/v2/recovery", delay=0.3)
-    await entry.runtime_data.recovery.async_refresh()
+    sandbox.whoop.reset_log()
+    await async_let_every_coordinator_look(hass)
+    assert not sandbox.whoop.faults.armed  # the slow answer was the one shown
+    assert sandbox.whoop.request_counts()["GET /developer/v2/recovery"] >= 1
     assert _state(hass, RECOVERY) != STATE_UNAVAILABLE
 
 

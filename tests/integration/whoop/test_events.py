@@ -11,7 +11,11 @@ from pytest_homeassistant_custom_component.common import (
 
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
-from tests.integration.conftest import EntryFactory, SetUpEntry
+from tests.integration.conftest import (
+    EntryFactory,
+    SetUpEntry,
+    async_let_every_coordinator_look,
+)
 
 BEFORE_WAKING = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 NIGHT_SCORED = datetime(2026, 11, 20, 13, 10, tzinfo=UTC)
@@ -104,11 +108,10 @@ async def test_a_new_workout_fires(
     hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
 ) -> None:
     sandbox.clock.set(NIGHT_SCORED)
-    entry = await set_up_entry()
+    await set_up_entry()
     workout_events = _record_events(hass, "event.john_smith_workout")
     sandbox.clock.set(AFTER_YOGA)
-    await entry.runtime_data.workout.async_refresh()
-    await hass.async_block_till_done()
+    await async_let_every_coordinator_look(hass)
     assert len(workout_events) == 1
     assert workout_events[0].attributes["sport"] == "yoga"
     assert workout_events[0].attributes["strain"] > 0

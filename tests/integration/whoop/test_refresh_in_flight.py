@@ -198,9 +198,14 @@ async def test_a_hanging_token_endpoint_fails_the_poll_in_bounded_time(
     assert loop.time() - started < 3
     assert _state(hass, STRAIN) == STATE_UNAVAILABLE
     assert entry.state is ConfigEntryState.LOADED
-    # No answer says nothing about the grant: retried at the next poll, nobody asked to sign in.
+    # No answer says nothing about the grant: nobody asked to sign in, retried at the next poll.
     assert not _reauth_flows(hass)
-    assert entry.runtime_data.strain.update_interval == STRAIN_INTERVAL
+    _next_strain_poll(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    answered = [
+        r for r in sandbox.whoop.requests if r.path == TOKEN_PATH and r.status != 499
+    ]
+    assert len(answered) == 1
 
 
 async def test_a_hanging_token_endpoint_at_setup_retries_the_setup(

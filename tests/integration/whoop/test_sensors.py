@@ -133,7 +133,7 @@ async def test_a_nap_never_replaces_last_night(
     hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
 ) -> None:
     sandbox.clock.set(JANE_AFTER_NAP)
-    entry = await set_up_entry(user_id=JANE.user_id, title="Jane Doe")
+    await set_up_entry(user_id=JANE.user_id, title="Jane Doe")
     sleeps = sandbox.whoop.records(JANE.user_id).sleeps
     assert sleeps[0].nap  # the newest sleep is the nap
     night = next(sleep for sleep in sleeps if not sleep.nap)
@@ -142,8 +142,11 @@ async def test_a_nap_never_replaces_last_night(
     assert datetime.fromisoformat(sleep_start.state) == night.start.replace(
         microsecond=0
     )
-    data = entry.runtime_data
-    assert data.sleep.data.latest_nap.id == str(sleeps[0].id)
+    nap_start = hass.states.get("sensor.jane_doe_nap_start")
+    assert nap_start is not None
+    assert datetime.fromisoformat(nap_start.state) == sleeps[0].start.replace(
+        microsecond=0
+    )
 
 
 async def test_a_night_without_the_strap_keeps_yesterdays_recovery(
@@ -151,14 +154,16 @@ async def test_a_night_without_the_strap_keeps_yesterdays_recovery(
 ) -> None:
     sandbox.whoop.mark_not_worn(JOHN.user_id, date(2026, 11, 20))
     sandbox.clock.set(NIGHT_SCORED)
-    entry = await set_up_entry()
-    recovery = entry.runtime_data.recovery.data.latest
-    strain = entry.runtime_data.strain.data.current
-    # No recovery for today's cycle: the newest one is yesterday's, and it says so by its cycle.
-    assert recovery.cycle_id != strain.id
+    await set_up_entry()
+    records = sandbox.whoop.records(JOHN.user_id)
+    newest = records.recoveries[0]
+    # No recovery for today's cycle: the newest one is yesterday's, and it is the one shown.
+    assert newest.cycle_id != records.cycles[0].id
+    assert newest.score is not None
     state = hass.states.get("sensor.john_smith_recovery")
     assert state is not None
     assert state.state != STATE_UNKNOWN
+    assert float(state.state) == newest.score.recovery_score
 
 
 async def test_granted_scopes_decide_the_entities(
