@@ -11,6 +11,7 @@ from .constants import APP_ID, APP_SECRET, SCOPE_MESSAGING, TOKEN_TYPE_SYSTEM_US
 from .errors import GraphError
 from .models import RawFailure
 from .recipients import digits_of
+from .request_log import GraphRequest
 from .state import GraphSandbox
 from .validation import parse_message
 
@@ -84,6 +85,13 @@ def _endpoint(name: str, handler: Handler) -> Handler:
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
         graph = request.app[GRAPH_KEY]
+        response = await answer(graph, request)
+        graph.requests.append(
+            GraphRequest(name, request.method, request.path, response.status)
+        )
+        return response
+
+    async def answer(graph: GraphSandbox, request: web.Request) -> web.StreamResponse:
         raw = graph.take_raw_failure(name)
         if raw is not None:
             return await _raw_response(raw)

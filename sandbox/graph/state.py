@@ -41,6 +41,7 @@ from .models import (
 )
 from .outbox import WebhookOutbox
 from .recipients import digits_of
+from .request_log import GraphRequestLog
 from .templates import Template, default_templates
 from .validation import MessageContent
 from .webhooks import (
@@ -83,6 +84,7 @@ class GraphSandbox:
             number).
         unregistered_numbers: Recipients not on WhatsApp (131026).
         messages: Accepted messages, oldest first.
+        requests: Every answered API request (endpoint, method, path, status), to count attempts.
         uploads: Uploaded media by id.
         templates: Templates by ``(name, language)``.
         tokens: Known access tokens by token.
@@ -127,6 +129,7 @@ class GraphSandbox:
         self.allow_list: set[str] | None = None
         self.unregistered_numbers: set[str] = {NOT_ON_WHATSAPP_NUMBER}
         self.messages: list[ReceivedMessage] = []
+        self.requests = GraphRequestLog()
         self.uploads: dict[str, UploadedMedia] = {}
         self.templates: dict[tuple[str, str], Template] = {}
         self.tokens: dict[str, SandboxToken] = {}

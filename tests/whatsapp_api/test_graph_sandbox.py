@@ -504,3 +504,29 @@ def test_unknown_error_code_defaults(graph: GraphSandbox) -> None:
     assert GraphError(201).message == "(#201) Permissions error"
     assert GraphError(201).http_status == 403
     assert graph.messages_to(RECIPIENT) == []
+
+
+async def test_answered_api_requests_are_logged_without_content(
+    session: aiohttp.ClientSession,
+    messages_url: str,
+    graph_url: str,
+    graph: GraphSandbox,
+) -> None:
+    graph.fail_next_raw(502, body="Bad gateway", endpoint="messages")
+    for headers in (AUTH, AUTH, {}):  # a proxy's 502, then a send, then no token
+        async with session.post(
+            messages_url, json=text_message(), headers=headers
+        ) as response:
+            await response.read()
+    async with session.get(f"{graph_url}/_sandbox/messages") as response:
+        assert response.status == 200  # admin calls are not logged
+
+    logged = graph.requests.to("messages")
+    assert [request.status for request in logged] == [502, 200, 401]
+    assert {request.path for request in logged} == {
+        f"/graph/v26.0/{PHONE_NUMBER_ID}/messages"
+    }
+    assert len(graph.requests) == 3
+    assert graph.requests.to("messages", method="GET") == []
+    graph.requests.clear()
+    assert len(graph.requests) == 0

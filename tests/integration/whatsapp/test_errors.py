@@ -368,6 +368,9 @@ async def test_a_temporary_failure_is_retried_once(
     await notify(hass, ALICE_ENTITY, "Got through")
 
     assert len(graph.messages_to(ALICE)) == 1
+    first, second = graph.requests.to("messages")
+    assert first.status >= 400
+    assert second.status == 200
 
 
 async def test_a_bare_server_error_is_retried_once(
@@ -380,6 +383,21 @@ async def test_a_bare_server_error_is_retried_once(
     await notify(hass, ALICE_ENTITY, "Got through")
 
     assert len(graph.messages_to(ALICE)) == 1
+    assert [r.status for r in graph.requests.to("messages")] == [502, 200]
+
+
+async def test_a_second_bare_server_error_is_reported_not_retried_again(
+    hass: HomeAssistant, set_up_sender: SetUpSender, graph: GraphSandbox
+) -> None:
+    await set_up_sender()
+    graph.open_window(ALICE)
+    graph.fail_next_raw(502, body="Bad gateway", endpoint="messages", count=3)
+
+    error = await _send_and_catch(hass)
+
+    assert error.translation_key == "whatsapp_temporarily_unavailable"
+    assert [r.status for r in graph.requests.to("messages")] == [502, 502]
+    assert graph.messages_to(ALICE) == []
 
 
 @pytest.mark.parametrize("code", [131000, 131016, 131057])
@@ -388,7 +406,7 @@ async def test_a_second_temporary_failure_is_reported_as_temporary(
 ) -> None:
     await set_up_sender()
     graph.open_window(ALICE)
-    graph.fail_next(code, count=2)
+    graph.fail_next(code, count=3)
 
     error = await _send_and_catch(hass)
 
@@ -398,8 +416,8 @@ async def test_a_second_temporary_failure_is_reported_as_temporary(
     assert "permanent" not in str(error).lower()
     assert str(code) in str(error)
     assert graph.messages == []
-    # Both tries reached WhatsApp: one retry, then the error.
-    assert graph._failures == []
+    # Both tries reached WhatsApp: one retry, then the error (a third failure was waiting).
+    assert len(graph.requests.to("messages")) == 2
 
 
 async def test_an_error_reported_later_gets_the_same_treatment(

@@ -336,6 +336,28 @@ async def test_an_upload_is_retried_once_after_a_temporary_failure(
 
     assert len(graph.uploads) == 1
     assert len(graph.messages_to(ALICE)) == 1
+    assert [r.status >= 400 for r in graph.requests.to("media")] == [True, False]
+
+
+async def test_an_upload_failing_twice_is_reported_and_nothing_is_sent(
+    hass: HomeAssistant,
+    set_up_sender: SetUpSender,
+    graph: GraphSandbox,
+    tmp_path: Path,
+) -> None:
+    report = tmp_path / "sleep.pdf"
+    report.write_bytes(PDF)
+    hass.config.allowlist_external_dirs = {str(tmp_path)}
+    await set_up_sender()
+    graph.open_window(ALICE)
+    graph.fail_next(131000, endpoint="media", count=3)
+
+    with pytest.raises(HomeAssistantError):
+        await _call(hass, "send_whatsapp_media", kind="document", file=str(report))
+
+    assert len(graph.requests.to("media")) == 2
+    assert graph.uploads == {}
+    assert graph.requests.to("messages") == []
 
 
 # Local files: checked against WhatsApp's limits before they are read -----------------------
