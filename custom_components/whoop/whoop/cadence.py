@@ -75,8 +75,10 @@ PLATEAU_STEADY_FACTOR = 1.1
 MIN_RATE_SPAN = timedelta(seconds=30)
 STILL_STRAIN = 1e-6
 
-# A scored-soon record (pending, or announced by a new cycle) is looked for this often.
-SCORING_INTERVAL = timedelta(minutes=1, seconds=55)
+# A scored-soon record (pending, or announced by a new cycle) is looked for this often: under a
+# minute, so that it shows sooner than a client polling everything every 2 minutes would show it
+# (a few requests a record, while WHOOP scores it).
+SCORING_INTERVAL = timedelta(seconds=55)
 # Before WHOOP shows a finished workout or nap (minutes after it ends); it then takes 3 minutes
 # or more to score, so looking this often still shows it within 2 minutes of scoring.
 DETECTION_INTERVAL = timedelta(minutes=4, seconds=55)
