@@ -59,10 +59,16 @@ class FaultKind(StrEnum):
     """200 with a truncated JSON body."""
     MISSING_FIELDS = "missing_fields"
     """200 with required fields dropped; param ``fields`` (default: the first key of each object)."""
+    OVERSIZE_BODY = "oversize_body"
+    """200 with the real answer padded with whitespace to ``size`` bytes (default 8 MiB, at most
+    64 MiB): valid JSON that no client should read whole. ``chunked`` (default false) sends it
+    without a Content-Length, as a stream."""
     TOKEN_SERVER_ERROR = "token_server_error"  # noqa: S105 - a fault name, not a secret
     """An error status from the token endpoint only; param ``status`` (default 500)."""
 
 
+MAX_OVERSIZE_BYTES: Final = 64 * 1024 * 1024
+DEFAULT_OVERSIZE_BYTES: Final = 8 * 1024 * 1024
 TOKEN_PATH: Final = "/oauth/oauth2/token"  # noqa: S105 - a URL path, not a secret
 DATA_PATH: Final = "/developer/"
 
@@ -163,16 +169,18 @@ def _check_params(kind: FaultKind, params: Mapping[str, object]) -> None:
         ):
             msg = f"{name} must be a number of seconds from 0 to {cap:g}"
             raise ValueError(msg)
-    status = params.get("status")
-    if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
-        msg = "status must be an HTTP status from 100 to 599"
-        raise ValueError(msg)
-    reset_seconds = params.get("reset_seconds")
-    if reset_seconds is not None and (
-        not isinstance(reset_seconds, int) or not 0 <= reset_seconds <= 86_400
-    ):
-        msg = "reset_seconds must be an integer from 0 to 86400"
-        raise ValueError(msg)
+    integers = {
+        "size": (0, MAX_OVERSIZE_BYTES, "a number of bytes"),
+        "status": (100, 599, "an HTTP status"),
+        "reset_seconds": (0, 86_400, "an integer"),
+    }
+    for name, (low, high, what) in integers.items():
+        value = params.get(name)
+        if value is not None and (
+            not isinstance(value, int) or not low <= value <= high
+        ):
+            msg = f"{name} must be {what} from {low} to {high}"
+            raise ValueError(msg)
     if (
         kind is FaultKind.RATE_LIMIT
         and params.get("reset_form", "seconds") not in RESET_FORMS

@@ -1,6 +1,7 @@
 """What happens around every WHOOP API request: the request log, armed faults and rate limits."""
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
@@ -9,7 +10,13 @@ from typing import Final
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
-from .faults import MAX_DELAY_SECONDS, MAX_HOLD_SECONDS, Fault, FaultKind
+from .faults import (
+    DEFAULT_OVERSIZE_BYTES,
+    MAX_DELAY_SECONDS,
+    MAX_HOLD_SECONDS,
+    Fault,
+    FaultKind,
+)
 from .rate_limit import rate_limit_headers
 from .request_log import LoggedRequest, append_bounded
 from .whoop_sandbox import WhoopSandbox
@@ -128,7 +135,30 @@ async def _spoil(
             response.body = _drop_fields(response.body, fault)
         elif fault.kind is FaultKind.OUT_OF_RANGE and response.status == 200:
             response.body = out_of_range_body(response.body, fault)
+        elif fault.kind is FaultKind.OVERSIZE_BODY:
+            return await _oversize(request, response.body, fault)
     return response
+
+
+async def _oversize(
+    request: web.Request, body: bytes, fault: Fault
+) -> web.StreamResponse:
+    """Send ``body`` padded with whitespace to the fault's size, in one piece or as a stream."""
+    size = int(_number(fault, "size", DEFAULT_OVERSIZE_BYTES))
+    padding = max(0, size - len(body))
+    if not fault.params.get("chunked"):
+        return web.Response(body=body + b" " * padding, content_type="application/json")
+    stream = web.StreamResponse(headers={"Content-Type": "application/json"})
+    stream.enable_chunked_encoding()
+    await stream.prepare(request)
+    await stream.write(body)
+    chunk = b" " * 65_536
+    with contextlib.suppress(ConnectionError):
+        for _ in range(padding // len(chunk)):
+            await stream.write(chunk)
+        await stream.write(chunk[: padding % len(chunk)])
+        await stream.write_eof()
+    return stream
 
 
 async def _hold_open(request: web.Request, seconds: float) -> None:

@@ -217,3 +217,19 @@ async def test_a_spent_daily_budget_can_be_played_as_a_fault(
     assert headers["X-RateLimit-Reset"] == "7200"
     with pytest.raises(ValueError, match="window"):
         sandbox.whoop.faults.add("rate_limit", window="week")
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_an_oversize_body_is_the_real_answer_padded(
+    sandbox: Sandbox, http: aiohttp.ClientSession, john_token: str, chunked: bool
+) -> None:
+    sandbox.whoop.faults.add(
+        "oversize_body", path=PROFILE, size=300_000, chunked=chunked
+    )
+    status, body, headers = await call(http, sandbox, PROFILE, john_token)
+    assert status == 200
+    assert len(body) == 300_000
+    assert json.loads(body)["user_id"] == JOHN_ID
+    assert ("Content-Length" in headers) is not chunked
+    with pytest.raises(ValueError, match="size"):
+        sandbox.whoop.faults.add("oversize_body", size=65 * 1024 * 1024)

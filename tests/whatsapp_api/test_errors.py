@@ -522,6 +522,20 @@ async def test_malformed_success_body(
         await client.send_text(RECIPIENT, "Hi")
 
 
+async def test_an_oversize_answer_is_refused_unread(
+    client: WhatsAppClient, graph: GraphSandbox
+) -> None:
+    # Valid JSON padded to 5 MiB: a broken proxy or a hostile answer is not held in memory.
+    body = '{"messaging_product": "whatsapp"}' + " " * (5 * 1024 * 1024)
+    graph.fail_next_raw(200, body=body, content_type="application/json")
+
+    with pytest.raises(WhatsAppResponseError, match="more than 4 MiB") as caught:
+        await client.get_phone_number()
+
+    assert caught.value.http_status == 200
+    assert await client.get_phone_number()  # the next answer is read as usual
+
+
 async def test_error_code_sent_as_a_string(
     client: WhatsAppClient, graph: GraphSandbox
 ) -> None:

@@ -305,6 +305,21 @@ async def test_malformed_json_fault(
         await sandbox_client.get_sleeps()
 
 
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_an_oversize_answer_is_refused_unread(
+    sandbox_client: WhoopClient, whoop_sandbox: Sandbox, chunked: bool
+) -> None:
+    # Valid JSON, but 8 MiB: refused by its Content-Length, or once 4 MiB have streamed in.
+    whoop_sandbox.whoop.faults.add(
+        "oversize_body", path="/developer/v2/activity/sleep", chunked=chunked
+    )
+
+    with pytest.raises(WhoopResponseError, match="more than 4 MiB"):
+        await sandbox_client.get_sleeps()
+    # The next answer is read as usual.
+    assert await sandbox_client.get_sleeps()
+
+
 @pytest.mark.parametrize(
     ("path", "call"),
     [

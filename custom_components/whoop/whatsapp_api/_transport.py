@@ -8,7 +8,8 @@ import aiohttp
 
 from ._json import JSONObject
 from ._responses import decode_response
-from .exceptions import WhatsAppConnectionError, WhatsAppError
+from .const import MAX_RESPONSE_BYTES
+from .exceptions import WhatsAppConnectionError, WhatsAppError, WhatsAppResponseError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -69,7 +70,8 @@ class GraphTransport:
                 timeout=self._timeout,
             ) as response:
                 status = response.status
-                text = await response.text()
+                body = await _read_at_most(response, MAX_RESPONSE_BYTES)
+                text = None if body is None else body.decode("utf-8", "replace")
         except TimeoutError as err:
             msg = f"Timeout waiting for the Graph API ({description})"
             raise WhatsAppConnectionError(msg) from err
@@ -77,4 +79,20 @@ class GraphTransport:
             msg = f"Cannot reach the Graph API ({description}): {type(err).__name__}"
             raise WhatsAppConnectionError(msg) from err
         _LOGGER.debug("%s: HTTP %s", description, status)
+        if text is None:
+            limit = MAX_RESPONSE_BYTES // 1_048_576
+            msg = f"The Graph API answered {description} with more than {limit} MiB"
+            raise WhatsAppResponseError(msg, http_status=status)
         return decode_response(status, text, redact, error_overrides)
+
+
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """Return the body, or ``None`` as soon as it is known to be longer than ``limit`` bytes."""
+    if response.content_length is not None and response.content_length > limit:
+        return None
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(65_536):
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)

@@ -14,3 +14,6 @@ SCOPE_MESSAGING: Final = "whatsapp_business_messaging"
 SCOPE_MANAGEMENT: Final = "whatsapp_business_management"
 
 DEFAULT_REQUEST_TIMEOUT: Final = 20.0
+# The most of a response body read: the Graph API's largest answer here (a page of message
+# templates) is some tens of KB; a longer body is refused unread, not held in memory.
+MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024

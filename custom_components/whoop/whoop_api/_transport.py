@@ -11,6 +11,7 @@ import aiohttp
 from yarl import URL
 
 from ._http import leading_integer, raise_for_status, retry_after_seconds
+from .const import MAX_RESPONSE_BYTES
 from .exceptions import (
     WhoopConnectionError,
     WhoopMembershipInactiveError,
@@ -81,7 +82,7 @@ class WhoopTransport:
             ):
                 self._record_rate_limit(response.headers)
                 status = response.status
-                body = await response.read()
+                body = await read_at_most(response, MAX_RESPONSE_BYTES)
                 retry_after = retry_after_seconds(response.headers, self._clock())
         except TimeoutError as err:
             msg = f"{request_name} timed out after {self._request_timeout:g} s"
@@ -90,6 +91,9 @@ class WhoopTransport:
             msg = f"{request_name} failed: {type(err).__name__}"
             raise WhoopConnectionError(msg) from err
         _LOGGER.debug("%s -> %d", request_name, status)
+        if body is None:
+            msg = f"{request_name} returned more than {MAX_RESPONSE_BYTES // 1_048_576} MiB"
+            raise WhoopResponseError(msg, status=status)
         if status == HTTPStatus.FORBIDDEN and _says_deactivated(body):
             msg = f"{request_name}: the member's WHOOP membership is inactive (403)"
             raise WhoopMembershipInactiveError(msg, status=status)
@@ -117,3 +121,15 @@ def _says_deactivated(body: bytes) -> bool:
     except ValueError, RecursionError:
         return False
     return isinstance(data, dict) and data.get("error") == "deactivated_user"
+
+
+async def read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """Return the body, or ``None`` as soon as it is known to be longer than ``limit`` bytes."""
+    if response.content_length is not None and response.content_length > limit:
+        return None
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(65_536):
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)

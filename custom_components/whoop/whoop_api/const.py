@@ -45,6 +45,9 @@ WORKOUT_PATH: Final = "/developer/v2/activity/workout/{id}"
 MAX_PAGE_LIMIT: Final = 25
 DEFAULT_MAX_PAGES: Final = 10
 DEFAULT_REQUEST_TIMEOUT: Final = 20.0
+# The most of a response body read: WHOOP's largest answer (a page of 25 records) is some 40 KB;
+# a longer body is refused unread, not held in memory.
+MAX_RESPONSE_BYTES: Final = 4 * 1024 * 1024
 
 # Rate limits, per app across all its members: 100 requests a minute, 10,000 a day.
 DAILY_REQUEST_LIMIT: Final = 10_000

@@ -1,8 +1,10 @@
 """WHOOP outages make entities unavailable (never stale), 429 waits as told; cadence: test_cadence.py."""
 
 from datetime import UTC, datetime, timedelta
+import logging
 
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_REAUTH
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
@@ -61,22 +63,54 @@ async def test_a_rate_limit_waits_as_long_as_whoop_says(
     sandbox: Sandbox,
     set_up_entry: SetUpEntry,
 ) -> None:
-    entry = await set_up_entry()
-    coordinator = entry.runtime_data.strain
+    await set_up_entry()
     sandbox.whoop.faults.add(
         "rate_limit", path="/developer/v2/cycle", reset_seconds=1800
     )
     sandbox.whoop.reset_log()
+    start = dt_util.utcnow()
 
-    await coordinator.async_refresh()
-    assert _state(hass, "sensor.john_smith_day_strain") == STATE_UNAVAILABLE
-    # The usual 12 minutes pass: no request, WHOOP asked for 30.
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=13))
+    async_fire_time_changed(hass, start + timedelta(minutes=13))  # the next strain poll
     await hass.async_block_till_done(wait_background_tasks=True)
     assert sandbox.whoop.request_counts()["GET /developer/v2/cycle"] == 1
-    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(minutes=31))
+    assert _state(hass, "sensor.john_smith_day_strain") == STATE_UNAVAILABLE
+    # The usual interval passes again: no request, WHOOP asked for 30 minutes (timers run from
+    # the failed poll, which the real clock puts at the start).
+    async_fire_time_changed(hass, start + timedelta(minutes=26))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert sandbox.whoop.request_counts()["GET /developer/v2/cycle"] == 1
+    async_fire_time_changed(hass, start + timedelta(minutes=31))
     await hass.async_block_till_done(wait_background_tasks=True)
     assert sandbox.whoop.request_counts()["GET /developer/v2/cycle"] == 2
+    assert _state(hass, "sensor.john_smith_day_strain") != STATE_UNAVAILABLE
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+async def test_an_oversize_answer_is_refused_and_the_sign_in_kept(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+    chunked: bool,
+) -> None:
+    entry = await set_up_entry()
+    sandbox.whoop.faults.add(
+        "oversize_body", path="/developer/v2/cycle", chunked=chunked
+    )
+    start = dt_util.utcnow()
+
+    async_fire_time_changed(hass, start + timedelta(minutes=13))
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert _state(hass, "sensor.john_smith_day_strain") == STATE_UNAVAILABLE
+    assert "more than 4 MiB" in caplog.text
+    # One error line, no traceback (Home Assistant adds one at debug level only).
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and r.exc_info
+    ]
+    assert not list(entry.async_get_active_flows(hass, {SOURCE_REAUTH}))
+
+    async_fire_time_changed(hass, start + timedelta(minutes=26))
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert _state(hass, "sensor.john_smith_day_strain") != STATE_UNAVAILABLE
 
 
