@@ -4,13 +4,18 @@ import asyncio
 import time
 
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 import pytest
 
 from custom_components.whoop.const import DOMAIN
 from sandbox.app import Sandbox
 from sandbox.whoop import JOHN
-from tests.integration.conftest import EntryFactory, SetUpEntry
+from tests.integration.conftest import (
+    EntryFactory,
+    SetUpEntry,
+    async_let_every_coordinator_look,
+)
 
 TOKEN_ROUTE = "POST /oauth/oauth2/token"
 
@@ -69,8 +74,9 @@ async def test_a_token_change_does_not_reload_the_entry(
     hass.config_entries.async_update_entry(
         entry, data={**entry.data, "token": {**entry.data["token"], "expires_at": 0}}
     )
-    await entry.runtime_data.client.get_profile()
-    await hass.async_block_till_done()
+    sandbox.whoop.reset_log()
+    await async_let_every_coordinator_look(hass)  # the polls refresh the token first
+    assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 1
     assert entry.runtime_data is runtime_before
     assert entry.state is ConfigEntryState.LOADED
 
@@ -99,17 +105,19 @@ async def test_a_revoked_grant_starts_reauth_and_keeps_the_entry(
 async def test_a_rejected_access_token_is_refreshed_before_asking_the_user(
     hass: HomeAssistant, sandbox: Sandbox, set_up_entry: SetUpEntry
 ) -> None:
-    entry = await set_up_entry()
-    coordinator = next(iter(entry.runtime_data.coordinators))
+    await set_up_entry()
     # WHOOP rejects the current access token once, before its announced expiry.
     sandbox.whoop.faults.add("server_error", path="/developer/v2/", status=401)
     sandbox.whoop.reset_log()
 
-    await coordinator.async_refresh()
+    await async_let_every_coordinator_look(hass)
 
-    assert coordinator.last_update_success
     assert sandbox.whoop.request_counts()[TOKEN_ROUTE] == 1
     assert not _reauth_flows(hass)
+    for entity_id in ("sensor.john_smith_recovery", "sensor.john_smith_day_strain"):
+        state = hass.states.get(entity_id)
+        assert state is not None
+        assert state.state != STATE_UNAVAILABLE
 
 
 async def test_data_calls_rejected_after_a_refresh_start_reauth(

@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.whoop.whoop import webhook as whoop_webhook
-from custom_components.whoop.whoop.cadence import SETTLED_INTERVAL
 from custom_components.whoop.whoop_api import MAX_WEBHOOK_BODY_BYTES
 from sandbox.app import Sandbox
 from sandbox.fixtures import SANDBOX_START
@@ -92,9 +91,16 @@ async def test_a_pushed_recovery_shows_at_once(
     event = hass.states.get("event.john_smith_recovery")
     assert event is not None
     assert event.attributes["event_type"] == "recovery_scored"
-    # Webhooks flow: the morning families only reconcile hourly now.
-    coordinators = entry.runtime_data
-    assert coordinators.recovery.update_interval == SETTLED_INTERVAL
+    # Webhooks flow: the morning families no longer hunt for the record, they only reconcile.
+    sandbox.whoop.reset_log()
+    shown = dt_util.utcnow()
+    while (now := dt_util.utcnow()) < shown + timedelta(minutes=50):
+        freezer.move_to(now + timedelta(minutes=1))
+        async_fire_time_changed(hass)
+        await hass.async_block_till_done(wait_background_tasks=True)
+    # (At most one look, when strain's next poll sees the new cycle; hunting would be every minute.)
+    assert sandbox.whoop.request_counts()["GET /developer/v2/recovery"] <= 1
+    assert sandbox.whoop.request_counts()["GET /developer/v2/activity/sleep"] <= 1
 
 
 async def test_one_url_serves_the_whole_household(
