@@ -44,6 +44,7 @@ def whoop_middleware(whoop: WhoopSandbox) -> Middleware:
         form_fields: tuple[str, ...] = ()
         scope: str | None = None
         status = 500
+        user_id = _bearer_user_id(whoop, request)
         try:
             form_fields, scope = await _form_summary(request)
             response = await _answer(whoop, request, handler)
@@ -64,11 +65,21 @@ def whoop_middleware(whoop: WhoopSandbox) -> Middleware:
                     whoop.clock.now(),
                     form_fields=form_fields,
                     scope=scope,
+                    user_id=user_id,
                 ),
             )
         return response
 
     return middleware
+
+
+def _bearer_user_id(whoop: WhoopSandbox, request: web.Request) -> int | None:
+    """Return the member whose valid access token the request carries, if any."""
+    kind, _, value = request.headers.get("Authorization", "").partition(" ")
+    if kind.lower() != "bearer":
+        return None
+    token = whoop.tokens.authenticate(value.strip())
+    return None if token is None else token.user_id
 
 
 async def _form_summary(request: web.Request) -> tuple[tuple[str, ...], str | None]:

@@ -22,6 +22,8 @@ class LoggedRequest:
     at: datetime
     form_fields: tuple[str, ...] = ()
     scope: str | None = None
+    user_id: int | None = None
+    """The member whose valid access token the request carried (None without one)."""
 
     @property
     def key(self) -> str:
@@ -40,6 +42,8 @@ class LoggedRequest:
         if self.form_fields:
             described["form_fields"] = list(self.form_fields)
             described["scope"] = self.scope
+        if self.user_id is not None:
+            described["user_id"] = self.user_id
         return described
 
 
@@ -54,6 +58,12 @@ def append_bounded(requests: list[LoggedRequest], logged: LoggedRequest) -> None
         del requests[: MAX_LOGGED_REQUESTS // 10]
 
 
-def count_requests(requests: list[LoggedRequest]) -> Counter[str]:
-    """Count requests by ``"METHOD /route/template"``."""
-    return Counter(request.key for request in requests)
+def count_requests(
+    requests: list[LoggedRequest], user_id: int | None = None
+) -> Counter[str]:
+    """Count requests by ``"METHOD /route/template"`` (only ``user_id``'s, when given)."""
+    return Counter(
+        request.key
+        for request in requests
+        if user_id is None or request.user_id == user_id
+    )

@@ -171,9 +171,9 @@ class WhoopSandbox:
         """Delete a workout, as a member can in the app (the next delivery sends ``workout.deleted``)."""
         self._deleted_workouts.add(UUID(str(workout_id)))
 
-    def request_counts(self) -> Counter[str]:
-        """Count logged requests by ``"GET /developer/v2/cycle"``-style route."""
-        return count_requests(self.requests)
+    def request_counts(self, user_id: int | None = None) -> Counter[str]:
+        """Count logged requests by ``"GET /developer/v2/cycle"``-style route (one member's)."""
+        return count_requests(self.requests, user_id)
 
     def reset_log(self) -> None:
         """Forget the logged requests."""

@@ -222,7 +222,10 @@ async def test_request_log_counts_by_route_template(
         "route": "/developer/v2/cycle",
         "status": 200,
         "at": "2026-11-20T12:00:00.000Z",
+        "user_id": JOHN_ID,  # the member whose token it carried
     }
+    assert sandbox.whoop.request_counts(JOHN_ID)["GET /developer/v2/cycle/{id}"] == 2
+    assert not sandbox.whoop.request_counts(JOHN_ID + 1)
     await admin(http, sandbox, "DELETE", "/requests", expect=204)
     assert sandbox.whoop.requests == []
     async with http.get(
