@@ -41,7 +41,8 @@ STATUS_OF_EXIT_CODE = {
     37: "caught by type check",
 }
 COLUMNS = ("killed", "survived", "timeout", "no tests")
-_EQUIVALENT_LINE = re.compile(r"^- `(?P<name>[^`]+)`")
+KILLED = frozenset({"killed", "timeout"})
+_EQUIVALENT_NAME = re.compile(r"`(?P<name>[^`\s]+__mutmut_\d+)`")
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,7 @@ MODULES = (
             f"{INTEGRATION}/whoop/test_refresh_scopes.py",
             f"{INTEGRATION}/whoop/test_refresh_in_flight.py",
             f"{INTEGRATION}/whoop/test_config_flow.py",
+            f"{INTEGRATION}/whoop/test_removal.py",
         ),
     ),
     Module(
@@ -184,8 +186,24 @@ def _prepare(module: Module) -> Path:
     return folder
 
 
-def _run(module: Module, max_children: int) -> float:
-    """Run mutmut for ``module``; return the wall time in seconds."""
+def _run(module: Module, max_children: int, *, again: bool = False) -> float:
+    """Run mutmut for ``module``; return the wall time in seconds.
+
+    With ``again``, only the mutants that the last run left alive run (after new tests);
+    mutmut is given their names, which it cannot take for a function no test calls.
+    """
+    names = (
+        [
+            name
+            for name, status in _results(module).items()
+            if status not in KILLED and status != "no tests"
+        ]
+        if again
+        else []
+    )
+    if again and not names:
+        print(f"==> {module.name}: no survivor to run again", flush=True)
+        return 0.0
     folder = _prepare(module)
     mutmut = shutil.which("mutmut")
     if mutmut is None:
@@ -195,7 +213,7 @@ def _run(module: Module, max_children: int) -> float:
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as output:
         status = subprocess.run(  # noqa: S603 - mutmut from the environment, fixed arguments
-            [mutmut, "run", "--max-children", str(max_children)],
+            [mutmut, "run", "--max-children", str(max_children), *names],
             cwd=folder,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -232,11 +250,31 @@ def equivalent_mutants() -> set[str]:
     return {
         match["name"]
         for line in EQUIVALENT.read_text(encoding="utf-8").splitlines()
-        if (match := _EQUIVALENT_LINE.match(line))
+        if line.startswith("- ")
+        for match in _EQUIVALENT_NAME.finditer(line)
     }
 
 
-def report(modules: list[Module], wall_times: dict[str, float]) -> bool:
+def _changed_lines(module_name: str, mutant: str) -> list[str]:
+    """The lines ``mutant`` removes and adds, as ``mutmut show`` prints them."""
+    mutmut = shutil.which("mutmut") or "mutmut"
+    shown = subprocess.run(  # noqa: S603 - mutmut from the environment, a mutant's name
+        [mutmut, "show", mutant],
+        cwd=WORK / module_name,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return [
+        line
+        for line in shown.splitlines()
+        if line[:1] in {"-", "+"} and line[1:2] not in {"-", "+"}
+    ]
+
+
+def report(
+    modules: list[Module], wall_times: dict[str, float], *, show: bool = False
+) -> bool:
     """Print the figures per module and the survivors; return whether every target is met."""
     equivalent = equivalent_mutants()
     header = f"{'module':<20}" + "".join(f"{column:>10}" for column in COLUMNS)
@@ -261,7 +299,7 @@ def report(modules: list[Module], wall_times: dict[str, float]) -> bool:
         listed = {
             name
             for name, status in results.items()
-            if status not in {"killed", "timeout"} and name in equivalent
+            if status not in KILLED and name in equivalent
         }
         met = share >= module.target
         all_met = all_met and met
@@ -276,7 +314,7 @@ def report(modules: list[Module], wall_times: dict[str, float]) -> bool:
         unexplained.extend(
             (module.name, name, status)
             for name, status in sorted(results.items())
-            if status not in {"killed", "timeout"} and name not in equivalent
+            if status not in KILLED and name not in equivalent
         )
     print()
     print(
@@ -290,6 +328,9 @@ def report(modules: list[Module], wall_times: dict[str, float]) -> bool:
         )
         for module_name, name, status in unexplained:
             print(f"  [{module_name}] {status:<10} {name}")
+            if show:
+                for line in _changed_lines(module_name, name):
+                    print(f"        {line}")
     return all_met and not unexplained
 
 
@@ -319,8 +360,10 @@ def main() -> None:
     wall_times: dict[str, float] = {}
     if not arguments.report:
         for module in modules:
-            wall_times[module.name] = _run(module, arguments.max_children)
-    if not report(modules, wall_times):
+            wall_times[module.name] = _run(
+                module, arguments.max_children, again=arguments.again
+            )
+    if not report(modules, wall_times, show=arguments.show):
         sys.exit(1)
 
 

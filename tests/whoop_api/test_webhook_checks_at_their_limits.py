@@ -16,6 +16,7 @@ from custom_components.whoop.whoop_api import (
     WebhookEvent,
     WebhookRejection,
     WhoopClient,
+    WhoopResponseError,
     WhoopWebhookError,
     compute_webhook_signature,
     verify_webhook_delivery,
@@ -178,3 +179,13 @@ async def test_recoveries_ask_their_window_in_utc_whatever_the_local_time(
         "start": "2026-04-02T00:00:00.000Z",
         "end": "2026-04-25T00:00:00.000Z",
     }
+
+
+@pytest.mark.parametrize("event_type", [".sleep.updated", "sleep.", ".updated"])
+def test_an_event_type_without_a_resource_or_an_action_is_refused(
+    event_type: str,
+) -> None:
+    event = {**json.loads(WEBHOOK_BODY), "type": event_type}
+
+    with pytest.raises(WhoopResponseError, match=r"should look like 'sleep\.updated'"):
+        WebhookEvent.from_body(json.dumps(event).encode())

@@ -11,6 +11,7 @@ import pytest
 
 from custom_components.whoop.whoop_api import (
     WhoopClient,
+    WhoopMembershipInactiveError,
     WhoopNotFoundError,
     WhoopRateLimitError,
     WhoopResponseError,
@@ -173,3 +174,52 @@ async def test_the_daily_wait_ends_at_midnight_utc_whatever_the_local_time(
         await client.get_profile()
 
     assert caught.value.retry_after == 3600.0
+
+
+async def test_an_unknown_score_state_is_refused_naming_the_states_it_may_be(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+) -> None:
+    scripted_whoop.queue({**examples.cycle(), "score_state": "MYSTERY"})
+
+    with pytest.raises(WhoopResponseError) as caught:
+        await scripted_client.get_cycle(93845)
+
+    assert "should be one of SCORED, PENDING_SCORE, UNSCORABLE, got string" in str(
+        caught.value
+    )
+
+
+async def test_a_failed_revoke_names_its_method_in_capitals(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+) -> None:
+    scripted_whoop.queue(status=418)
+
+    with pytest.raises(WhoopResponseError) as caught:
+        await scripted_client.revoke_access()
+
+    assert str(caught.value).startswith("DELETE /developer/v2/user/access: ")
+
+
+async def test_an_inactive_membership_is_said_so_naming_the_request(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+) -> None:
+    scripted_whoop.queue({"error": "deactivated_user"}, status=403)
+
+    with pytest.raises(WhoopMembershipInactiveError) as caught:
+        await scripted_client.get_profile()
+
+    assert str(caught.value) == (
+        "GET /developer/v2/user/profile/basic: the member's WHOOP membership is"
+        " inactive (403)"
+    )
+
+
+async def test_a_body_that_is_not_json_carries_the_status_it_came_with(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+) -> None:
+    scripted_whoop.queue(raw_body=b"<html>oops</html>")
+
+    with pytest.raises(WhoopResponseError) as caught:
+        await scripted_client.get_profile()
+
+    assert caught.value.status == 200
