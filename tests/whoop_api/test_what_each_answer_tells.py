@@ -5,6 +5,8 @@ and the texts and statuses that errors carry into Home Assistant's logs and repa
 """
 
 from datetime import UTC, datetime, timedelta, timezone
+import logging
+import re
 
 import aiohttp
 import pytest
@@ -15,6 +17,7 @@ from custom_components.whoop.whoop_api import (
     WhoopNotFoundError,
     WhoopRateLimitError,
     WhoopResponseError,
+    _fields,
 )
 
 from . import examples
@@ -223,3 +226,31 @@ async def test_a_body_that_is_not_json_carries_the_status_it_came_with(
         await scripted_client.get_profile()
 
     assert caught.value.status == 200
+
+
+async def test_an_implausible_heart_rate_is_unknown_and_the_log_names_the_range(
+    scripted_client: WhoopClient,
+    scripted_whoop: ScriptedWhoop,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_fields, "_WARNED_FIELDS", set())  # warned once per process
+    scripted_whoop.queue({**examples.body_measurement(), "max_heart_rate": 999})
+
+    with caplog.at_level(logging.WARNING, logger=_fields.__name__):
+        body = await scripted_client.get_body_measurement()
+
+    assert body.max_heart_rate is None
+    assert re.search(
+        r"WHOOP sent a BodyMeasurement\.max_heart_rate outside \d+ to \d+ or not finite",
+        caplog.text,
+    )
+
+
+async def test_a_null_record_in_a_page_is_refused_saying_null(
+    scripted_client: WhoopClient, scripted_whoop: ScriptedWhoop
+) -> None:
+    scripted_whoop.queue_page([None])
+
+    with pytest.raises(WhoopResponseError, match=r"expected a JSON object, got null$"):
+        await scripted_client.get_cycles()
