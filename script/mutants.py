@@ -345,6 +345,12 @@ def main() -> None:
     parser.add_argument(
         "--report", action="store_true", help="only print the last figures"
     )
+    parser.add_argument(
+        "--show", action="store_true", help="print the change of each survivor"
+    )
+    parser.add_argument(
+        "--again", action="store_true", help="run only the last run's survivors again"
+    )
     arguments = parser.parse_args()
     if unknown := [name for name in arguments.modules if name not in MODULE_BY_NAME]:
         parser.error(

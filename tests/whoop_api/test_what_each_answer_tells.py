@@ -254,3 +254,18 @@ async def test_a_null_record_in_a_page_is_refused_saying_null(
 
     with pytest.raises(WhoopResponseError, match=r"expected a JSON object, got null$"):
         await scripted_client.get_cycles()
+
+
+async def test_a_base_url_with_a_path_keeps_it_whatever_its_last_letter(
+    http_session: aiohttp.ClientSession,
+    scripted_whoop: ScriptedWhoop,
+    token_counter: TokenCounter,
+) -> None:
+    client = WhoopClient(
+        http_session, token_counter, base_url=f"{scripted_whoop.url}/proxy/X/"
+    )
+    scripted_whoop.queue(examples.profile())
+
+    await client.get_profile()
+
+    assert scripted_whoop.requests[0].path == "/proxy/X/developer/v2/user/profile/basic"
