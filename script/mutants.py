@@ -81,7 +81,6 @@ MODULES = (
             f"{INTEGRATION}/whoop/test_refresh_scopes.py",
             f"{INTEGRATION}/whoop/test_refresh_in_flight.py",
             f"{INTEGRATION}/whoop/test_config_flow.py",
-            f"{INTEGRATION}/whoop/test_removal.py",
         ),
     ),
     Module(
@@ -336,6 +335,7 @@ def report(
 
 def main() -> None:
     """Run the modules asked for (all by default), then print the figures."""
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "modules", nargs="*", metavar="MODULE", help=", ".join(MODULE_BY_NAME)
