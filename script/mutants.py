@@ -9,11 +9,14 @@ only the tests that call the mutated function, stopping at the first failure. Ru
 
 import argparse
 from collections import Counter
+import contextlib
 from dataclasses import dataclass
 import json
+import os
 from pathlib import Path
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -40,6 +43,8 @@ STATUS_OF_EXIT_CODE = {
     255: "timeout",
     37: "caught by type check",
 }
+# A worker still on one mutant after this long is waiting forever (see _end_hung_workers).
+HANG_SECONDS = 300
 COLUMNS = ("killed", "survived", "timeout", "no tests")
 KILLED = frozenset({"killed", "timeout"})
 _EQUIVALENT_NAME = re.compile(r"`(?P<name>[^`\s]+__mutmut_\d+)`")
@@ -210,20 +215,52 @@ def _run(module: Module, max_children: int, *, again: bool = False) -> float:
     log = folder / "mutmut.log"
     print(f"==> {module.name}: mutmut run (log in {log.relative_to(ROOT)})", flush=True)
     started = time.monotonic()
-    with log.open("w", encoding="utf-8") as output:
-        status = subprocess.run(  # noqa: S603 - mutmut from the environment, fixed arguments
+    with (
+        log.open("w", encoding="utf-8") as output,
+        subprocess.Popen(  # noqa: S603 - mutmut from the environment, fixed arguments
             [mutmut, "run", "--max-children", str(max_children), *names],
             cwd=folder,
             stdout=output,
             stderr=subprocess.STDOUT,
-            check=False,
-        ).returncode
+        ) as process,
+    ):
+        first_seen: dict[tuple[int, bytes], float] = {}
+        while process.poll() is None:
+            time.sleep(5)
+            _end_hung_workers(first_seen)
+        status = process.returncode
     elapsed = time.monotonic() - started
     if status != 0:
         print(f"    mutmut failed (exit {status}); the end of {log.name}:")
         print(log.read_text(encoding="utf-8", errors="replace")[-3000:])
     print(f"    done in {elapsed:.0f} s", flush=True)
     return elapsed
+
+
+def _end_hung_workers(first_seen: dict[tuple[int, bytes], float]) -> None:
+    """End mutmut's workers that have run a mutant longer than HANG_SECONDS, as a timeout.
+
+    mutmut limits a worker's CPU seconds (SIGXCPU), but a mutant that makes a test wait forever
+    (e.g. a timeout of None) uses none; SIGXCPU is what mutmut counts as a timeout.
+    """
+    now = time.monotonic()
+    seen = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdecimal():
+            continue
+        try:
+            title = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if not title.startswith(b"mutmut: "):
+            continue
+        worker = (int(entry.name), title)  # one worker on one mutant
+        seen.add(worker)
+        if now - first_seen.setdefault(worker, now) > HANG_SECONDS:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(worker[0], signal.SIGXCPU)
+    for worker in set(first_seen) - seen:
+        del first_seen[worker]
 
 
 def _results(module: Module) -> dict[str, str]:
