@@ -18,7 +18,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from custom_components.whoop.whoop import webhook as whoop_webhook
 from custom_components.whoop.whoop.cadence import SETTLED_INTERVAL
@@ -659,3 +662,53 @@ async def test_a_body_too_slow_is_said_so(
         assert response.status == 408
 
     assert _webhook_warnings(caplog) == [_ignored("1 body too slow")]
+
+
+async def test_a_signed_body_that_is_not_an_event_is_refused_and_said_so(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+    sandbox.whoop.reset_log()
+    caplog.clear()
+
+    status = await _post(url, {"hello": "world"})
+
+    assert status == 400
+    assert not sandbox.whoop.requests
+    assert _webhook_warnings(caplog) == [
+        "Ignored a WHOOP webhook whose body is not an event"
+    ]
+
+
+async def test_the_webhook_takes_only_post_and_is_listed_under_the_account(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_ws_client: WebSocketGenerator,
+    set_up_entry: SetUpEntry,
+) -> None:
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.put(url, data=b"{}") as response,
+    ):
+        assert response.status == 405
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "webhook/list"})
+    listed = (await client.receive_json())["result"]
+
+    assert [w for w in listed if w["webhook_id"] == entry.data["webhook_id"]] == [
+        {
+            "webhook_id": entry.data["webhook_id"],
+            "domain": "whoop",
+            "name": f"WHOOP ({entry.title})",
+            "local_only": False,
+            "allowed_methods": ["POST"],
+        }
+    ]
