@@ -193,14 +193,16 @@ def _prepare(module: Module) -> Path:
 def _run(module: Module, max_children: int, *, again: bool = False) -> float:
     """Run mutmut for ``module``; return the wall time in seconds.
 
-    With ``again``, only the mutants that the last run left alive run (after new tests);
-    mutmut is given their names, which it cannot take for a function no test calls.
+    With ``again``, only the mutants that the last run left alive and that are not listed as
+    equivalent run (after new tests); mutmut is given their names, which it cannot take for a
+    function no test calls.
     """
+    equivalent = equivalent_mutants()
     names = (
         [
             name
             for name, status in _results(module).items()
-            if status not in KILLED and status != "no tests"
+            if status not in KILLED and status != "no tests" and name not in equivalent
         ]
         if again
         else []
