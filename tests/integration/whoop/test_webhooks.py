@@ -546,7 +546,10 @@ def _padded_event(size: int) -> bytes:
 
 
 async def _post_in_pieces(url: str, body: bytes, piece: int = 4096) -> int:
-    """Post ``body`` signed, chunked (no Content-Length), ``piece`` bytes at a time."""
+    """Post ``body`` signed, chunked (no Content-Length), ``piece`` bytes at a time.
+
+    The cap is a multiple of the default piece: a read may end exactly at the cap.
+    """
     timestamp = str(round(dt_util.utcnow().timestamp() * 1000))
     headers = {
         "X-WHOOP-Signature": sign(CLIENT_SECRET, timestamp, body),
@@ -556,6 +559,7 @@ async def _post_in_pieces(url: str, body: bytes, piece: int = 4096) -> int:
     async def pieces() -> AsyncIterator[bytes]:
         for start in range(0, len(body), piece):
             yield body[start : start + piece]
+            await asyncio.sleep(0.01)  # so that each piece arrives on its own
 
     async with (
         aiohttp.ClientSession() as session,
@@ -712,3 +716,27 @@ async def test_the_webhook_takes_only_post_and_is_listed_under_the_account(
             "allowed_methods": ["POST"],
         }
     ]
+
+
+async def test_two_reasons_in_one_summary_are_counted_apart(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to(SANDBOX_START)
+    sandbox.clock.follow(dt_util.utcnow)
+    entry = await set_up_entry()
+    await _sandbox_posts_to(hass_client_no_auth, sandbox, entry)
+    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.FORGED)
+    caplog.clear()
+
+    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.MISSING)
+    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.FORGED)
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert _webhook_warnings(caplog) == [_ignored("1 malformed, 1 bad signature")]
