@@ -6,9 +6,10 @@ connection), ``scripted_whoop`` is a tiny server on 127.0.0.1 that answers each 
 with the next response a test queued.
 """
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 import json
+import time
 
 import aiohttp
 from aiohttp import web
@@ -175,3 +176,13 @@ def sandbox_client(
         sandbox_token_provider(whoop_sandbox, JOHN_USER_ID),
         base_url=whoop_sandbox.url,
     )
+
+
+@pytest.fixture
+def far_east_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Run with the machine's local time 14 hours ahead of UTC."""
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()

@@ -103,3 +103,21 @@ async def test_window_and_handled_deliveries_survive_a_restart(
     # And automatic delivery still knows the window is open.
     await notify(hass, "After the restart")
     assert [message.type for message in graph.messages_to(ALICE)] == ["text"]
+
+
+async def test_at_exactly_24_hours_the_window_is_closed_and_the_template_goes(
+    hass: HomeAssistant,
+    set_up_meta: SetUpMeta,
+    graph: GraphSandbox,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    # Found by mutation testing (script/mutants): the window's end is not part of it.
+    meta = await set_up_meta(recipient(delivery_mode="automatic"))
+    freezer.move_to(dt_util.utcnow().replace(microsecond=0))
+    await meta.write(ALICE, "hi")
+
+    freezer.tick(timedelta(hours=24))
+    async_fire_time_changed(hass)
+    await notify(hass, "At the very end")
+
+    assert [message.type for message in graph.messages_to(ALICE)] == ["template"]

@@ -18,7 +18,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
 
 from custom_components.whoop.whoop import webhook as whoop_webhook
 from custom_components.whoop.whoop_api import MAX_WEBHOOK_BODY_BYTES
@@ -529,3 +532,219 @@ async def test_the_oldest_trace_ids_give_way_to_new_ones(
 
     assert guard.async_first_delivery("t-1", _now_milli())  # forgotten
     assert not guard.async_first_delivery("t-3", _now_milli())  # still known
+
+
+# Mutation testing (script/mutants) found these unguarded: a body of exactly the largest size,
+# arriving in pieces, is WHOOP's and is read whole; the warning names each reason and the period of
+# its summaries, as a user reading the log sees them.
+
+PADDED_WORKOUT_ID = "5d1f3e1a-0000-4000-8000-000000000009"
+
+
+def _padded_event(size: int) -> bytes:
+    body = json.dumps(
+        {
+            "user_id": JOHN.user_id,
+            "id": PADDED_WORKOUT_ID,
+            "type": "workout.updated",
+            "trace_id": f"padded-{size}",
+        }
+    ).encode()
+    return body + b" " * (size - len(body))
+
+
+async def _post_in_pieces(url: str, body: bytes, piece: int = 4096) -> int:
+    """Post ``body`` signed, chunked (no Content-Length), ``piece`` bytes at a time.
+
+    The cap is a multiple of the default piece: a read may end exactly at the cap.
+    """
+    timestamp = str(round(dt_util.utcnow().timestamp() * 1000))
+    headers = {
+        "X-WHOOP-Signature": sign(CLIENT_SECRET, timestamp, body),
+        "X-WHOOP-Signature-Timestamp": timestamp,
+    }
+
+    async def pieces() -> AsyncIterator[bytes]:
+        for start in range(0, len(body), piece):
+            yield body[start : start + piece]
+            await asyncio.sleep(0.01)  # so that each piece arrives on its own
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=pieces(), headers=headers) as response,
+    ):
+        return response.status
+
+
+def _ignored(counts: str) -> str:
+    return (
+        "Ignored WHOOP webhooks not from WHOOP or not as WHOOP sends them "
+        f"({counts}); further ones are summarised at most every 60 minutes"
+    )
+
+
+def _webhook_warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.levelno == logging.WARNING and record.name == whoop_webhook.__name__
+    ]
+
+
+async def test_a_body_of_exactly_the_largest_size_in_pieces_is_read_whole(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+) -> None:
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+    sandbox.whoop.reset_log()
+
+    status = await _post_in_pieces(url, _padded_event(MAX_WEBHOOK_BODY_BYTES))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert status == 204
+    # The workout it names is fetched at once.
+    assert [request.path for request in sandbox.whoop.requests] == [
+        "/developer/v2/activity/workout"
+    ]
+
+
+async def test_one_byte_over_the_largest_size_is_refused_and_said_so(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+    sandbox.whoop.reset_log()
+    caplog.clear()
+
+    status = await _post_in_pieces(url, _padded_event(MAX_WEBHOOK_BODY_BYTES + 1))
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert status == 413
+    assert not sandbox.whoop.requests
+    assert _webhook_warnings(caplog) == [_ignored("1 body too large")]
+
+
+async def test_an_announced_oversize_body_is_said_too_large(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+    caplog.clear()
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=b"x" * (MAX_WEBHOOK_BODY_BYTES + 1)) as response,
+    ):
+        assert response.status == 413
+
+    assert _webhook_warnings(caplog) == [_ignored("1 body too large")]
+
+
+async def test_a_body_too_slow_is_said_so(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(whoop_webhook, "BODY_READ_TIMEOUT", 0.2)
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+    caplog.clear()
+
+    async def trickle() -> AsyncIterator[bytes]:
+        yield b'{"user_id": '
+        await asyncio.sleep(1)
+        yield b"10129}"
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(url, data=trickle()) as response,
+    ):
+        assert response.status == 408
+
+    assert _webhook_warnings(caplog) == [_ignored("1 body too slow")]
+
+
+async def test_a_signed_body_that_is_not_an_event_is_refused_and_said_so(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+    sandbox.whoop.reset_log()
+    caplog.clear()
+
+    status = await _post(url, {"hello": "world"})
+
+    assert status == 400
+    assert not sandbox.whoop.requests
+    assert _webhook_warnings(caplog) == [
+        "Ignored a WHOOP webhook whose body is not an event"
+    ]
+
+
+async def test_the_webhook_takes_only_post_and_is_listed_under_the_account(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_ws_client: WebSocketGenerator,
+    set_up_entry: SetUpEntry,
+) -> None:
+    entry = await set_up_entry()
+    url = await _webhook_url(hass_client_no_auth, entry)
+
+    async with (
+        aiohttp.ClientSession() as session,
+        session.put(url, data=b"{}") as response,
+    ):
+        assert response.status == 405
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "webhook/list"})
+    listed = (await client.receive_json())["result"]
+
+    assert [w for w in listed if w["webhook_id"] == entry.data["webhook_id"]] == [
+        {
+            "webhook_id": entry.data["webhook_id"],
+            "domain": "whoop",
+            "name": f"WHOOP ({entry.title})",
+            "local_only": False,
+            "allowed_methods": ["POST"],
+        }
+    ]
+
+
+async def test_two_reasons_in_one_summary_are_counted_apart(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    caplog: pytest.LogCaptureFixture,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    freezer.move_to(SANDBOX_START)
+    sandbox.clock.follow(dt_util.utcnow)
+    entry = await set_up_entry()
+    await _sandbox_posts_to(hass_client_no_auth, sandbox, entry)
+    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.FORGED)
+    caplog.clear()
+
+    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.MISSING)
+    await sandbox.whoop.send_webhook(_workout_event(), signature=SignatureMode.FORGED)
+    freezer.tick(timedelta(hours=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert _webhook_warnings(caplog) == [_ignored("1 malformed, 1 bad signature")]
