@@ -518,3 +518,39 @@ def test_workouts_and_naps_are_awaited_by_their_own_signals() -> None:
     assert nap_interval(None, ActivityWatch(rest_ended_at=now), now) == (
         DETECTION_INTERVAL
     )
+
+
+async def test_the_first_hour_asleep_is_looked_at_every_6_minutes_then_every_30(
+    hass: HomeAssistant,
+    sandbox: Sandbox,
+    set_up_entry: SetUpEntry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """The README's figures, literally: every 6 minutes while it may be a nap, then 30."""
+    plan = sandbox.whoop.plan(JOHN.user_id, date(2026, 11, 5))
+    onset = plan.night.start
+    await _start(
+        hass,
+        sandbox,
+        set_up_entry,
+        freezer,
+        REALISTIC[JOHN.user_id],
+        onset - timedelta(hours=1),
+    )
+    await _run_until(hass, freezer, onset + timedelta(hours=4))
+
+    # Strain stands still from the onset: for the first hour it may be a nap, a look every 6.
+    first_hour = _times(sandbox, CYCLES, onset, onset + timedelta(hours=1))
+    assert 9 <= len(first_hour) <= 12
+    # From an hour and a half to four hours asleep: every 30 minutes.
+    deep = _times(
+        sandbox,
+        CYCLES,
+        onset + timedelta(hours=1, minutes=30),
+        onset + timedelta(hours=4),
+    )
+    assert 4 <= len(deep) <= 6
+    assert all(
+        timedelta(minutes=29) <= later - earlier <= timedelta(minutes=31)
+        for earlier, later in pairwise(deep)
+    )
