@@ -100,7 +100,10 @@ MODULES = (
     Module(
         "whatsapp_webhook",
         "promise",
-        (f"{PACKAGE}/whatsapp/webhook.py",),
+        (
+            f"{PACKAGE}/whatsapp/webhooks/endpoint.py",
+            f"{PACKAGE}/whatsapp/webhooks/inbound.py",
+        ),
         (
             f"{INTEGRATION}/whatsapp/test_two_way_webhook.py",
             f"{INTEGRATION}/whatsapp/test_two_way_edges.py",
@@ -111,7 +114,7 @@ MODULES = (
     Module(
         "delivery",
         "promise",
-        (f"{PACKAGE}/whatsapp/delivery/*", f"{PACKAGE}/whatsapp/receipts.py"),
+        (f"{PACKAGE}/whatsapp/delivery/*", f"{PACKAGE}/whatsapp/webhooks/receipts.py"),
         (
             f"{INTEGRATION}/whatsapp/delivery",
             f"{INTEGRATION}/whatsapp/test_notify.py",
@@ -129,7 +132,7 @@ MODULES = (
         "promise",
         (
             f"{PACKAGE}/whatsapp/conversation_window.py",
-            f"{PACKAGE}/whatsapp/recipient_window.py",
+            f"{PACKAGE}/whatsapp/recipients/window_sensor.py",
         ),
         (
             f"{INTEGRATION}/whatsapp/test_two_way_window.py",
