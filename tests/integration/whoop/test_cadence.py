@@ -554,3 +554,18 @@ async def test_the_first_hour_asleep_is_looked_at_every_6_minutes_then_every_30(
         timedelta(minutes=29) <= later - earlier <= timedelta(minutes=31)
         for earlier, later in pairwise(deep)
     )
+
+
+def test_the_readme_figures_for_a_long_rest() -> None:
+    """README: around the usual wake-up time every 5 minutes; after 18 hours still, every 30."""
+    start = datetime(2026, 11, 20, 8, tzinfo=UTC)
+    cycle = _cycle(1, start, "Z", strain=3.0, kilojoule=2000)
+    watch = ActivityWatch()
+    watch.observe(cycle, start)
+    watch.observe(cycle, start + timedelta(minutes=3))
+    # Literal figures, not the constants: a changed constant must fail here.
+    hurrying = strain_interval(watch, start + timedelta(hours=17, minutes=50))
+    assert timedelta(minutes=4) <= hurrying <= timedelta(minutes=5)
+    assert strain_interval(watch, start + timedelta(hours=18, minutes=10)) == timedelta(
+        minutes=30
+    )
