@@ -471,3 +471,57 @@ async def test_buttons_refused_at_once_without_a_template_say_why(
 
     assert caught.value.translation_key == "whatsapp_outside_window"
     assert graph.messages == []
+
+
+async def test_the_bus_event_carries_exactly_what_automations_read(
+    hass: HomeAssistant, set_up_meta: SetUpMeta, graph: GraphSandbox
+) -> None:
+    """The whole payload of a text, a photo and a button press, key by key."""
+    meta = await set_up_meta()
+    messages = record(hass, EVENT_MESSAGE)
+    await meta.write(ALICE, "hi")
+    photo = graph.receive_image(ALICE, caption="my breakfast")
+    await meta.deliver()
+    await send_buttons(hass, buttons=BUTTONS, title="WHOOP")
+    [sent] = graph.messages_to(ALICE)
+    graph.tap(sent.message_id, "skip")
+    await meta.deliver()
+
+    text, image, press = (event.data for event in messages)
+    inbound = {message.message_id: message for message in graph.inbound}
+    common = {"name": "Alice", "phone_number": ALICE}
+    for data in (text, image, press):
+        sent_by = inbound[data["message_id"]]
+        assert data["profile_name"] == sent_by.profile_name
+        assert data["timestamp"] == sent_by.at.replace(microsecond=0).isoformat()
+    assert text == common | {
+        "event_type": "message_received",
+        "message_id": text["message_id"],
+        "type": "text",
+        "text": "hi",
+        "button_id": None,
+        "button_title": None,
+        "context_id": None,
+        "media_id": None,
+        "mime_type": None,
+        "profile_name": text["profile_name"],
+        "timestamp": text["timestamp"],
+    }
+    assert image == text | {
+        "message_id": image["message_id"],
+        "type": "image",
+        "text": "my breakfast",
+        "media_id": photo.media_id,
+        "mime_type": "image/jpeg",
+        "timestamp": image["timestamp"],
+    }
+    assert press == text | {
+        "event_type": "button_pressed",
+        "message_id": press["message_id"],
+        "type": "interactive",
+        "text": None,  # the title is in button_title
+        "button_id": "skip",
+        "button_title": "Skip",
+        "context_id": sent.message_id,
+        "timestamp": press["timestamp"],
+    }
