@@ -82,7 +82,7 @@ class WhoopTransport:
             ):
                 self._record_rate_limit(response.headers)
                 status = response.status
-                body = await read_at_most(response, MAX_RESPONSE_BYTES)
+                body = await _read_at_most(response, MAX_RESPONSE_BYTES)
                 retry_after = retry_after_seconds(response.headers, self._clock())
         except TimeoutError as err:
             msg = f"{request_name} timed out after {self._request_timeout:g} s"
@@ -123,7 +123,7 @@ def _says_deactivated(body: bytes) -> bool:
     return isinstance(data, dict) and data.get("error") == "deactivated_user"
 
 
-async def read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
     """Return the body, or ``None`` as soon as it is known to be longer than ``limit`` bytes."""
     if response.content_length is not None and response.content_length > limit:
         return None

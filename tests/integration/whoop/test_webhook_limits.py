@@ -3,7 +3,6 @@
 from datetime import timedelta
 import json
 
-import aiohttp
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
@@ -13,8 +12,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from sandbox.app import Sandbox
 from sandbox.fixtures import SANDBOX_START
-from sandbox.whoop import CLIENT_SECRET, JOHN, WebhookEvent, sign
+from sandbox.whoop import JOHN, WebhookEvent
 from tests.integration.conftest import SetUpEntry
+from tests.integration.whoop.webhook_helpers import post_signed
 
 WORKOUTS = "GET /developer/v2/activity/workout"
 KIB = 1024
@@ -43,19 +43,6 @@ def _body_of_size(size: int) -> bytes:
     return body
 
 
-async def _post(url: str, body: bytes) -> int:
-    timestamp = str(round(dt_util.utcnow().timestamp() * 1000))
-    headers = {
-        "X-WHOOP-Signature": sign(CLIENT_SECRET, timestamp, body),
-        "X-WHOOP-Signature-Timestamp": timestamp,
-    }
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body, headers=headers) as response,
-    ):
-        return response.status
-
-
 @pytest.mark.parametrize(
     ("size", "status", "fetches"),
     [(64 * KIB, 204, 1), (64 * KIB + 1, 413, 0)],
@@ -73,7 +60,7 @@ async def test_a_delivery_of_64_kib_is_taken_one_byte_more_is_refused(
     url = await _url(hass_client_no_auth, entry)
     sandbox.whoop.reset_log()
 
-    assert await _post(url, _body_of_size(size)) == status
+    assert await post_signed(url, _body_of_size(size)) == status
     await hass.async_block_till_done(wait_background_tasks=True)
 
     assert sandbox.whoop.request_counts()[WORKOUTS] == fetches

@@ -33,9 +33,9 @@ from sandbox.whoop import (
     JOHN,
     SignatureMode,
     WebhookEvent,
-    sign,
 )
 from tests.integration.conftest import SetUpEntry
+from tests.integration.whoop.webhook_helpers import post_signed, signed_headers
 
 NIGHT_SCORED = datetime(2026, 11, 20, 13, 10, tzinfo=UTC)
 RECOVERY = "sensor.john_smith_recovery"
@@ -50,17 +50,7 @@ async def _webhook_url(
 
 
 async def _post(url: str, payload: dict[str, Any], secret: str = CLIENT_SECRET) -> int:
-    body = json.dumps(payload).encode()
-    timestamp = str(round(dt_util.utcnow().timestamp() * 1000))
-    headers = {
-        "X-WHOOP-Signature": sign(secret, timestamp, body),
-        "X-WHOOP-Signature-Timestamp": timestamp,
-    }
-    async with (
-        aiohttp.ClientSession() as session,
-        session.post(url, data=body, headers=headers) as response,
-    ):
-        return response.status
+    return await post_signed(url, json.dumps(payload).encode(), secret)
 
 
 async def test_a_pushed_recovery_shows_at_once(
@@ -400,15 +390,10 @@ async def test_an_oversize_body_with_content_length_is_refused_unread(
     url = await _webhook_url(hass_client_no_auth, entry)
     sandbox.whoop.reset_log()
     body = b'{"padding": "' + b"x" * (MAX_WEBHOOK_BODY_BYTES + 1) + b'"}'
-    timestamp = str(round(dt_util.utcnow().timestamp() * 1000))
-    headers = {
-        "X-WHOOP-Signature": sign(CLIENT_SECRET, timestamp, body),
-        "X-WHOOP-Signature-Timestamp": timestamp,
-    }
 
     async with (
         aiohttp.ClientSession() as session,
-        session.post(url, data=body, headers=headers) as response,
+        session.post(url, data=body, headers=signed_headers(body)) as response,
     ):
         assert response.request_info.headers["Content-Length"] == str(len(body))
         assert response.status == 413
@@ -558,11 +543,7 @@ async def _post_in_pieces(url: str, body: bytes, piece: int = 4096) -> int:
 
     The cap is a multiple of the default piece: a read may end exactly at the cap.
     """
-    timestamp = str(round(dt_util.utcnow().timestamp() * 1000))
-    headers = {
-        "X-WHOOP-Signature": sign(CLIENT_SECRET, timestamp, body),
-        "X-WHOOP-Signature-Timestamp": timestamp,
-    }
+    headers = signed_headers(body)
 
     async def pieces() -> AsyncIterator[bytes]:
         for start in range(0, len(body), piece):
